@@ -1,0 +1,115 @@
+# testigo - GNU Make build.  Variables: SANITIZE=address,undefined  O=build dir
+#
+#   make            build build/testigo
+#   make check      install deps, build, run every test (normal + sanitizers)
+#   make demo       install deps, build, run the demo on real sample media
+#   make fuzz       run the fuzzers for longer (FUZZ_SECONDS, default 300)
+#   make bench      run the benchmarks in bench/
+
+CC      ?= cc
+PKGS    := libavformat libavcodec libavutil libswscale libswresample \
+           sqlite3 libcrypto libexif libcjson
+VERSION := $(shell cat VERSION)
+
+ifeq ($(SANITIZE),)
+O       ?= build
+SANFLAGS :=
+else
+O       ?= build-san
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
+           -Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wmissing-prototypes
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -DTG_VERSION='"$(VERSION)"' $(WARN) \
+           $(CFLAGS) $(SANFLAGS) -Ilib -include lib/util/banned.h \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
+
+LIB_SRC  := $(sort $(wildcard lib/*/*.c))
+CLI_SRC  := $(sort $(wildcard cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(O)/%.o)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
+
+.PHONY: all deps check check-normal check-sanitize unit cli-tests demo fuzz \
+        fuzz-smoke bench clean valgrind
+.DELETE_ON_ERROR:
+
+all: $(O)/testigo
+
+deps:
+	@./scripts/install-deps
+
+$(O)/libtestigo.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/testigo: $(CLI_OBJ) $(O)/libtestigo.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(O)/libtestigo.a $(LIBS)
+
+$(O)/tests/%: tests/unit/%.c tests/unit/harness.h $(O)/libtestigo.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(O)/libtestigo.a $(LIBS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# --- tests ----------------------------------------------------------------
+
+unit: $(TEST_BIN)
+	@./tests/run-unit $(TEST_BIN)
+
+cli-tests: $(O)/testigo
+	@TESTIGO=$(abspath $(O)/testigo) ./tests/run-cli
+
+check-normal: all unit cli-tests
+
+check-sanitize:
+	$(MAKE) SANITIZE=address,undefined check-normal
+
+check: deps
+	$(MAKE) check-normal
+	$(MAKE) check-sanitize
+	$(MAKE) fuzz-smoke
+	@echo "check: all test suites passed"
+
+valgrind: all
+	@TESTIGO=$(abspath $(O)/testigo) TESTIGO_WRAP='valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99' ./tests/run-cli
+
+# --- fuzzing (clang libFuzzer) ----------------------------------------------
+
+FUZZ_SECONDS ?= 300
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p build-fuzz
+	clang -std=c17 -D_GNU_SOURCE -DTG_VERSION='"$(VERSION)"' -g -O1 \
+	  -fsanitize=fuzzer,address,undefined -Ilib -include lib/util/banned.h \
+	  $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(LIB_SRC) $(LIBS)
+
+fuzz-smoke: $(FUZZ_BIN)
+	@./tests/run-fuzz 20 $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	@./tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+# --- demo and benchmarks ----------------------------------------------------
+
+demo: deps
+	$(MAKE) all
+	@./scripts/demo $(abspath $(O)/testigo)
+
+bench: all
+	@for b in bench/*; do [ -x "$$b" ] && TESTIGO=$(abspath $(O)/testigo) "$$b"; done
+
+clean:
+	rm -rf build build-san build-fuzz
