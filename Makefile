@@ -23,10 +23,15 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
            -Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wmissing-prototypes
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -DTG_VERSION='"$(VERSION)"' $(WARN) \
-           $(CFLAGS) $(SANFLAGS) -Ilib -include lib/util/banned.h \
+           $(CFLAGS) $(SANFLAGS) -Ilib -I. -include lib/util/banned.h \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
 
 LIB_SRC  := $(sort $(wildcard lib/*/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
@@ -47,18 +52,18 @@ deps:
 
 $(O)/libtestigo.a: $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(O)/testigo: $(CLI_OBJ) $(O)/libtestigo.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(O)/libtestigo.a $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(O)/libtestigo.a $(LIBS)
 
 $(O)/tests/%: tests/unit/%.c tests/unit/harness.h $(O)/libtestigo.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(O)/libtestigo.a $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(O)/libtestigo.a $(LIBS)
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 

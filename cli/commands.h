@@ -1,0 +1,20 @@
+/* commands.h - every subcommand's entry point and help text (table in main.c). */
+#ifndef TG_COMMANDS_H
+#define TG_COMMANDS_H
+
+#define TG_DECLARE_COMMAND(name) \
+	int cmd_##name(int argc, char **argv); \
+	extern const char cmd_##name##_help[]
+
+TG_DECLARE_COMMAND(init);
+TG_DECLARE_COMMAND(add);
+TG_DECLARE_COMMAND(probe);
+TG_DECLARE_COMMAND(ls);
+TG_DECLARE_COMMAND(show);
+TG_DECLARE_COMMAND(log);
+TG_DECLARE_COMMAND(verify);
+TG_DECLARE_COMMAND(sun);
+TG_DECLARE_COMMAND(shadow);
+/* helpers: add declarations above */
+
+#endif

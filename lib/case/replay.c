@@ -1,0 +1,96 @@
+#include "case/replay.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "case/ingest.h"
+#include "case/stage.h"
+#include "util/error.h"
+
+static const struct {
+	const char *action;
+	tg_case_apply_fn apply;
+} appliers[] = {
+	{ "acquire", tg_ingest_apply_acquire },
+	{ "probe", tg_ingest_apply_probe },
+};
+
+tg_case_apply_fn tg_case_applier(const char *action)
+{
+	for (size_t i = 0; i < sizeof(appliers) / sizeof(appliers[0]); i++)
+		if (strcmp(appliers[i].action, action) == 0)
+			return appliers[i].apply;
+	return NULL;
+}
+
+struct replay {
+	struct tg_case *c;
+	long long after;	/* the catalog's last seq */
+	char prev[65];		/* its hash */
+	int replayed;
+	int ret;
+};
+
+static int find_prev(void *user, const struct tg_custody_row *r)
+{
+	struct replay *rp = user;
+
+	if (r->seq == rp->after)
+		snprintf(rp->prev, sizeof(rp->prev), "%s", r->hash);
+	return 0;
+}
+
+static int replay_one(void *user, long long line_no, const char *line, size_t len,
+		      const struct tg_custody_entry *e, const char *problem)
+{
+	struct replay *rp = user;
+	char why[160];
+
+	(void)problem;
+	if (!e || e->seq <= rp->after)
+		return 0;
+	/* Import only a sound continuation of what the catalog holds. */
+	if (e->seq != rp->after + 1 || strcmp(e->prev, rp->prev) != 0 ||
+	    tg_custody_check_line(line, len, e, &rp->c->custody.key, why, sizeof(why)) != 0)
+		return 1;	/* stop: testigo verify reports the damage */
+	rp->ret = tg_case_apply(rp->c, e, tg_case_applier(e->action), NULL);
+	if (rp->ret < 0) {
+		rp->ret = tg_error(rp->ret == TG_EDB ? TG_EDB : TG_ECASE,
+				   "%s: cannot bring the catalog up to custody entry %lld (line %lld): %s",
+				   rp->c->dir, e->seq, line_no, tg_errmsg());
+		return 1;
+	}
+	rp->after = e->seq;
+	memcpy(rp->prev, e->hash, 65);
+	rp->replayed++;
+	return 0;
+}
+
+int tg_case_recover(struct tg_case *c)
+{
+	struct replay rp = { c, 0, "", 0, 0 };
+	int ret = tg_custody_lock(&c->custody);
+
+	if (ret < 0)
+		return ret;
+	rp.after = tg_store_custody_max_seq(c->store);
+	if (rp.after < 0) {
+		ret = tg_error(TG_EDB, "%s: cannot read the catalog", c->dir);
+		goto out;
+	}
+	memset(rp.prev, '0', 64);
+	rp.prev[64] = '\0';
+	if (rp.after > 0)
+		tg_store_custody(c->store, NULL, find_prev, &rp);
+	ret = tg_custody_walk(c->custody.path, replay_one, &rp);
+	if (rp.ret < 0)
+		ret = rp.ret;
+	else if (ret > 0)
+		ret = 0;
+	c->recovered = rp.replayed;
+	if (ret == 0)
+		ret = tg_stage_cleanup(c, &c->staged_removed);
+out:
+	tg_custody_unlock(&c->custody);
+	return ret;
+}

@@ -1,0 +1,99 @@
+/*
+ * store.h - the case catalog (SQLite, WAL mode): the only module that
+ * includes sqlite3.h.  Every SQL statement lives behind this interface so a
+ * PostgreSQL backend can later implement the same functions.
+ *
+ * The catalog is an index: the custody log is the authority on what happened.
+ * Each catalog change that mirrors a custody entry is made in the same
+ * transaction as the custody row (table custody), so after a crash the case
+ * layer replays log entries whose seq is above tg_store_custody_max_seq().
+ *
+ * Tables (schema version 1):
+ *   items(id, sha256 UNIQUE, size, media_type, first_name, added_utc, added_seq)
+ *   acquisitions(id, item_id, seq UNIQUE, time_utc, original_name, original_path,
+ *                source, collector, note, actor)
+ *   findings(id, item_id, analyser, version, params, created_utc, status,
+ *            confidence, result, seq, UNIQUE(item_id, analyser, version, params))
+ *   custody(seq PRIMARY KEY, time_utc, actor, action, item_sha256, hash, prev)
+ *   meta(key PRIMARY KEY, value)
+ */
+#ifndef TG_STORE_H
+#define TG_STORE_H
+
+#include <stddef.h>
+
+struct tg_store;
+
+struct tg_item {
+	long long id;
+	char sha256[65];
+	unsigned long long size;
+	char media_type[16];	/* video, image, audio, other */
+	char first_name[512];
+	char added_utc[40];
+	long long added_seq;
+	int acquisitions;
+};
+
+struct tg_acquisition {
+	long long id, item_id, seq;
+	const char *time_utc, *original_name, *original_path, *source, *collector,
+		*note, *actor;
+};
+
+struct tg_finding {
+	long long id, item_id, seq;
+	const char *analyser, *version, *params, *created_utc, *status, *result;
+	double confidence;	/* NaN when not applicable */
+};
+
+struct tg_custody_row {
+	long long seq;
+	const char *time_utc, *actor, *action, *item_sha256, *hash, *prev;
+};
+
+int tg_store_open(struct tg_store **out, const char *path, int create);
+int tg_store_close(struct tg_store *s);
+
+int tg_store_begin(struct tg_store *s);
+int tg_store_commit(struct tg_store *s);
+void tg_store_rollback(struct tg_store *s);
+
+int tg_store_meta_set(struct tg_store *s, const char *key, const char *value);
+/* value written into buf; TG_ENOTFOUND when absent */
+int tg_store_meta_get(struct tg_store *s, const char *key, char *buf, size_t n);
+
+/* Items. */
+int tg_store_item_add(struct tg_store *s, const char *sha256, unsigned long long size,
+		      const char *media_type, const char *name, const char *time_utc,
+		      long long seq, long long *id, int *created);
+int tg_store_item_get(struct tg_store *s, long long id, struct tg_item *item);
+/* By id ("17"), full SHA-256 or unique SHA-256 prefix (at least 4 digits). */
+int tg_store_item_find(struct tg_store *s, const char *spec, struct tg_item *item);
+int tg_store_item_by_sha(struct tg_store *s, const char *sha256, struct tg_item *item);
+typedef int (*tg_store_item_cb)(void *user, const struct tg_item *item);
+int tg_store_items(struct tg_store *s, tg_store_item_cb cb, void *user);
+long long tg_store_item_count(struct tg_store *s);
+
+/* Acquisitions. */
+int tg_store_acquisition_add(struct tg_store *s, const struct tg_acquisition *a);
+typedef int (*tg_store_acquisition_cb)(void *user, const struct tg_acquisition *a);
+int tg_store_acquisitions(struct tg_store *s, long long item_id,
+			  tg_store_acquisition_cb cb, void *user);
+
+/* Findings: one per (item, analyser, version, params); a newer result replaces it. */
+int tg_store_finding_put(struct tg_store *s, const struct tg_finding *f);
+typedef int (*tg_store_finding_cb)(void *user, const struct tg_finding *f);
+/* analyser may be NULL for all. */
+int tg_store_findings(struct tg_store *s, long long item_id, const char *analyser,
+		      tg_store_finding_cb cb, void *user);
+
+/* Custody mirror. */
+int tg_store_custody_add(struct tg_store *s, const struct tg_custody_row *r);
+long long tg_store_custody_max_seq(struct tg_store *s);
+typedef int (*tg_store_custody_cb)(void *user, const struct tg_custody_row *r);
+/* item_sha256 may be NULL for every entry. */
+int tg_store_custody(struct tg_store *s, const char *item_sha256,
+		     tg_store_custody_cb cb, void *user);
+
+#endif
