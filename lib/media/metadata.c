@@ -59,7 +59,7 @@ static void claim_iso(struct claims *cs, const char *source, const char *iso, in
 		return;
 	c->t = t.unix_s;
 	c->absolute = t.has_offset || force_utc;
-	c->has_offset = t.has_offset;
+	c->has_offset = t.has_offset && !force_utc;
 	c->offset_min = t.offset_min;
 }
 
@@ -193,38 +193,59 @@ static int implied_offset(double diff, int *minutes)
 	return 1;
 }
 
+/* Is claim i the same reading as an earlier claim (same kind, same instant)? */
+static int repeats_earlier(const struct claims *cs, int i)
+{
+	for (int k = 0; k < i; k++)
+		if (cs->c[k].absolute == cs->c[i].absolute &&
+		    fabs(cs->c[k].t - cs->c[i].t) <= AGREE_S)
+			return 1;
+	return 0;
+}
+
+/*
+ * Compare the distinct claims pairwise: equal kinds must agree; a local and
+ * a UTC claim must differ by a plausible UTC offset, which is reported.
+ */
 static void compare_claims(const struct claims *cs, cJSON *obs)
 {
-	for (int i = 0; i < cs->n; i++)
+	for (int i = 0; i < cs->n; i++) {
+		if (repeats_earlier(cs, i))
+			continue;
 		for (int j = i + 1; j < cs->n; j++) {
 			const struct claim *a = &cs->c[i], *b = &cs->c[j];
-			double diff = a->t - b->t;
+			const struct claim *local = a->absolute ? b : a, *utc = a->absolute ? a : b;
 			char off[16];
 			int minutes;
 
+			if (repeats_earlier(cs, j))
+				continue;
 			if (a->absolute == b->absolute) {
-				if (fabs(diff) > AGREE_S)
+				if (fabs(a->t - b->t) > AGREE_S)
 					observe(obs, "timestamps_disagree", "warning",
 						"%s (%s) and %s (%s) differ by %.0f s",
-						a->source, a->text, b->source, b->text, fabs(diff));
-				continue;
-			}
-			/* one local, one UTC: diff (local - UTC) is the offset */
-			if (a->absolute)
-				diff = -diff;
-			if (implied_offset(diff, &minutes)) {
+						a->source, a->text, b->source, b->text, fabs(a->t - b->t));
+			} else if (implied_offset(local->t - utc->t, &minutes)) {
 				fmt_offset(minutes, off, sizeof(off));
 				observe(obs, "local_offset_implied", "info",
 					"%s (local %s) against %s (UTC %s) implies local time UTC%s",
-					a->absolute ? b->source : a->source, a->absolute ? b->text : a->text,
-					a->absolute ? a->source : b->source, a->absolute ? a->text : b->text,
-					off);
+					local->source, local->text, utc->source, utc->text, off);
 			} else {
 				observe(obs, "timestamps_disagree", "warning",
 					"%s (%s) and %s (%s) differ by %.0f s, more than a time-zone offset",
 					a->source, a->text, b->source, b->text, fabs(a->t - b->t));
 			}
 		}
+	}
+}
+
+/* A local claim that places the absolute claim best in local time, if any. */
+static const struct claim *local_for(const struct claims *cs, const struct claim *best, int *minutes)
+{
+	for (int i = 0; i < cs->n; i++)
+		if (!cs->c[i].absolute && implied_offset(cs->c[i].t - best->t, minutes))
+			return &cs->c[i];
+	return NULL;
 }
 
 /* --- the document -------------------------------------------------------- */
@@ -290,11 +311,20 @@ static void created(cJSON *doc, const struct claims *cs, cJSON *obs)
 									     buf, sizeof(buf)));
 			fmt_offset(best->offset_min, buf, sizeof(buf));
 			cJSON_AddStringToObject(c, "offset", buf);
+			cJSON_AddStringToObject(c, "source", best->source);
+		} else if ((local = local_for(cs, best, &minutes))) {
+			cJSON_AddStringToObject(c, "local", tg_isotime_local(best->t + minutes * 60.0,
+									     buf, sizeof(buf)));
+			fmt_offset(minutes, buf, sizeof(buf));
+			cJSON_AddStringToObject(c, "offset", buf);
+			snprintf(source, sizeof(source), "%s; local offset implied by %s", best->source,
+				 local->source);
+			cJSON_AddStringToObject(c, "source", source);
 		} else {
 			cJSON_AddNullToObject(c, "local");
 			cJSON_AddNullToObject(c, "offset");
+			cJSON_AddStringToObject(c, "source", best->source);
 		}
-		cJSON_AddStringToObject(c, "source", best->source);
 	} else if (local) {
 		cJSON_AddNullToObject(doc, "created_utc");
 		cJSON_AddNullToObject(c, "utc");
@@ -382,6 +412,11 @@ static void other_observations(const struct tg_probe *p, const struct claims *cs
 	if (!p->is_media)
 		observe(obs, "not_media", "info", "not a recognised media file (%s)",
 			p->av_error[0] ? p->av_error : "unknown format");
+	if (p->index_end > 0 && (unsigned long long)p->index_end > p->size)
+		observe(obs, "truncated", "warning",
+			"the file is cut short: its index points to data up to byte %lld but it has "
+			"only %llu bytes (%.1f%% missing)", p->index_end, p->size,
+			100.0 * (double)((unsigned long long)p->index_end - p->size) / (double)p->index_end);
 	if (p->decode_errors)
 		observe(obs, "container_errors", "warning",
 			"the demuxer reported %d error(s) while reading the file: it may be "
@@ -459,11 +494,12 @@ cJSON *tg_metadata_document(const struct tg_probe *p, const char *sha256)
 	cJSON_AddNumberToObject(doc, "size", (double)p->size);
 	cJSON_AddStringToObject(doc, "media_type", p->media_type);
 	add_str_or_null(doc, "format", p->format);
-	if (isfinite(p->duration_s))
+	/* a still image has no duration; the demuxer's 1/25 s is a convention */
+	if (isfinite(p->duration_s) && strcmp(p->media_type, "image") != 0)
 		cJSON_AddNumberToObject(doc, "duration_s", round(p->duration_s * 1e6) / 1e6);
 	else
 		cJSON_AddNullToObject(doc, "duration_s");
-	if (p->bit_rate > 0)
+	if (p->bit_rate > 0 && strcmp(p->media_type, "image") != 0)
 		cJSON_AddNumberToObject(doc, "bit_rate", (double)p->bit_rate);
 	else
 		cJSON_AddNullToObject(doc, "bit_rate");

@@ -212,6 +212,26 @@ static void classify(struct tg_probe *p, const AVFormatContext *fc)
 		     video ? "video" : image ? "image" : audio ? "audio" : "other");
 }
 
+/*
+ * Where the container's sample index says the data ends.  A file cut short
+ * (an interrupted download or upload) keeps an index that points past its
+ * end: MP4/MOV phones write the index first, so such a file still opens.
+ */
+static long long index_end(const AVFormatContext *fc)
+{
+	long long end = 0;
+
+	for (unsigned i = 0; i < fc->nb_streams && i < MAX_STREAMS; i++) {
+		AVStream *st = fc->streams[i];
+		int n = avformat_index_get_entries_count(st);
+		const AVIndexEntry *e = n > 0 ? avformat_index_get_entry(st, n - 1) : NULL;
+
+		if (e && e->pos >= 0 && e->pos + e->size > end)
+			end = e->pos + e->size;
+	}
+	return end;
+}
+
 static void probe_context(struct tg_probe *p, AVFormatContext *fc)
 {
 	int first_video = 1, first_audio = 1;
@@ -232,6 +252,7 @@ static void probe_context(struct tg_probe *p, AVFormatContext *fc)
 		pick_tags(p, fc->streams[i]->metadata);
 	}
 	classify(p, fc);
+	p->index_end = index_end(fc);
 	p->is_media = strcmp(p->media_type, "other") != 0;
 	if (!p->is_media)
 		copy_bounded(p->av_error, sizeof(p->av_error), "no audio, video or image stream");

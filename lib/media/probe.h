@@ -34,7 +34,8 @@ struct tg_probe {
 	double frame_rate;
 	char video_codec[32], audio_codec[32];
 	int sample_rate, channels;
-	int decode_errors;         /* messages libav logged at error level while probing */
+	int decode_errors;
+	long long index_end;       /* byte where the container's sample index ends (0 unknown) */         /* messages libav logged at error level while probing */
 
 	/* container tags that matter (empty when absent) */
 	char creation_time[64];    /* "creation_time" (UTC by the MP4 spec) */
