@@ -41,6 +41,7 @@ struct state {
 	tg_verify_progress_cb progress;
 	void *puser;
 	unsigned long long done, total;
+	long long snapshot_seq;	/* rows newer than the log we read are not judged */
 };
 
 static void problem(struct state *s, enum tg_verify_kind kind, long long line, long long seq,
@@ -119,6 +120,8 @@ static int check_row(void *user, const struct tg_custody_row *r)
 	struct state *s = user;
 	const struct log_entry *le = log_at(s, r->seq);
 
+	if (r->seq > s->snapshot_seq)
+		return 0;
 	if (!le)
 		problem(s, TG_VERIFY_CATALOG, 0, r->seq, r->item_sha256,
 			"the catalog records custody entry %lld (%s), which is missing from the log "
@@ -157,6 +160,10 @@ static int check_item(void *user, const struct tg_item *it)
 
 	if (!path)
 		return tg_error(TG_ENOMEM, "out of memory");
+	if (it->added_seq > s->snapshot_seq) {
+		free(path);
+		return 0;
+	}
 	s->sum->items++;
 	/* the catalog's custody rows were matched against the log above */
 	tg_store_custody(s->c->store, it->sha256, is_acquire, &acquired);
@@ -200,6 +207,8 @@ static int check_finding(void *user, const struct tg_finding *f)
 	const struct log_entry *le = log_at(s, f->seq);
 	char hex[65];
 
+	if (f->seq > s->snapshot_seq)
+		return 0;
 	s->sum->findings++;
 	if (!le) {
 		problem(s, TG_VERIFY_FINDING, 0, f->seq, NULL,
@@ -263,7 +272,7 @@ static void check_stray_objects(struct state *s)
 int tg_case_verify(struct tg_case *c, tg_verify_cb report, void *user,
 		   tg_verify_progress_cb progress, void *puser, struct tg_verify_summary *sum)
 {
-	struct state s = { c, report, user, sum, NULL, 0, 0, progress, puser, 0, 0 };
+	struct state s = { c, report, user, sum, NULL, 0, 0, progress, puser, 0, 0, 0 };
 	struct tg_key pub = { NULL, 0 };
 	int ret, n;
 
@@ -271,15 +280,24 @@ int tg_case_verify(struct tg_case *c, tg_verify_cb report, void *user,
 	ret = tg_key_load(&pub, c->dir, 1);
 	if (ret < 0)
 		return ret;
+	/*
+	 * Read the log and the catalog's custody rows as one snapshot (adds wait
+	 * for these few milliseconds); rows added while the objects are re-hashed
+	 * afterwards are newer than the snapshot and left for the next check.
+	 */
+	ret = tg_custody_lock(&c->custody);
+	if (ret < 0) {
+		tg_key_release(&pub);
+		return ret;
+	}
+	s.snapshot_seq = tg_store_custody_max_seq(c->store);
 	n = tg_custody_verify(c->custody.path, &pub, chain_problem, &s, &sum->entries,
 			      sum->last_hash);
 	tg_key_release(&pub);
-	if (n < 0)
-		return n;
-	ret = tg_custody_walk(c->custody.path, index_line, &s);
-	if (ret < 0)
-		goto out;
-	ret = tg_store_custody(c->store, NULL, check_row, &s);
+	ret = n < 0 ? n : tg_custody_walk(c->custody.path, index_line, &s);
+	if (ret == 0)
+		ret = tg_store_custody(c->store, NULL, check_row, &s);
+	tg_custody_unlock(&c->custody);
 	if (ret < 0)
 		goto out;
 	for (long long q = 1; q <= s.nlog; q++) {
