@@ -95,11 +95,14 @@ FUZZ_SECONDS ?= 300
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+# the parsers of untrusted input live in lib/media (on lib/util and lib/hash)
+FUZZ_LIB_SRC := $(sort $(wildcard lib/util/*.c lib/hash/*.c lib/media/*.c))
+
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p build-fuzz
-	clang -std=c17 -D_GNU_SOURCE -DTG_VERSION='"$(VERSION)"' -g -O1 \
+	$(Q)clang -std=c17 -D_GNU_SOURCE -DTG_VERSION='"$(VERSION)"' -g -O1 \
 	  -fsanitize=fuzzer,address,undefined -Ilib -include lib/util/banned.h \
-	  $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(LIB_SRC) $(LIBS)
+	  $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(FUZZ_LIB_SRC) $(LIBS)
 
 fuzz-smoke: $(FUZZ_BIN)
 	@./tests/run-fuzz 20 $(FUZZ_BIN)
