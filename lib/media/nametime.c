@@ -71,6 +71,9 @@ void tg_nametime_parse(const char *name, struct tg_nametime *out)
 			continue;
 		if (i + (size_t)n + 1 < len && is_sep(name[i + (size_t)n]))
 			t = time_at(name + i + n + 1, &h, &mi, &sec);
+		/* macOS screenshots: "2023-01-02 at 10.11.12" */
+		if (!t && strncmp(name + i + n, " at ", 4) == 0)
+			t = time_at(name + i + n + 4, &h, &mi, &sec);
 		if (n == 8 && i + 8 < len && is_digit(name[i + 8]) && !t)
 			continue;	/* a longer number, not a date */
 		out->found = 1;
