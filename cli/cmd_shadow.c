@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "report/output.h"
 #include "sun/shadow.h"
 #include "sun/spa.h"
@@ -39,7 +40,7 @@ const char cmd_shadow_help[] =
 "  --step S           sampling step in seconds (default 20)\n";
 
 enum { OPT_LAT = 256, OPT_LON, OPT_DATE, OPT_TIME, OPT_OFFSET, OPT_AZ, OPT_RATIO,
-       OPT_TOL, OPT_STEP, OPT_ELEV, OPT_JSON, OPT_CSV };
+       OPT_TOL, OPT_STEP, OPT_ELEV };
 
 static int parse_num(const char *s, double *v)
 {
@@ -151,8 +152,7 @@ int cmd_shadow(int argc, char **argv)
 		{ "tolerance", required_argument, NULL, OPT_TOL },
 		{ "step", required_argument, NULL, OPT_STEP },
 		{ "elevation", required_argument, NULL, OPT_ELEV },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "csv", no_argument, NULL, OPT_CSV },
+		TG_OUTPUT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tg_spa_params p;
@@ -171,6 +171,8 @@ int cmd_shadow(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		const char *name = c >= OPT_LAT && c <= OPT_ELEV ? opts[c - OPT_LAT].name : NULL;
 
+		if (tg_output_option(c, &fmt))
+			continue;
 		if (c == '?' || c == ':')
 			return tg_cli_usage(cmd_shadow_help, "shadow: unknown option or missing "
 					    "value: %s", argv[optind - 1]);
@@ -195,8 +197,6 @@ int cmd_shadow(int argc, char **argv)
 		case OPT_TOL: q.tolerance = v; break;
 		case OPT_STEP: q.step = v; break;
 		case OPT_ELEV: p.elevation = v; break;
-		case OPT_JSON: fmt = TG_OUT_JSON; break;
-		case OPT_CSV: fmt = TG_OUT_CSV; break;
 		}
 	}
 	if (optind < argc)

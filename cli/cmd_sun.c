@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "report/output.h"
 #include "sun/spa.h"
 #include "sun/sun.h"
@@ -42,7 +43,7 @@ const char cmd_sun_help[] =
 "  --json, --csv    machine-readable output (fields in docs/json-sun.md)\n";
 
 enum { OPT_LAT = 256, OPT_LON, OPT_TIME, OPT_DATE, OPT_OFFSET, OPT_ELEV, OPT_PRES,
-       OPT_TEMP, OPT_DT, OPT_STEP, OPT_JSON, OPT_CSV };
+       OPT_TEMP, OPT_DT, OPT_STEP };
 
 static int parse_num(const char *s, double *v)
 {
@@ -162,8 +163,7 @@ int cmd_sun(int argc, char **argv)
 		{ "temp", required_argument, NULL, OPT_TEMP },
 		{ "delta-t", required_argument, NULL, OPT_DT },
 		{ "step", required_argument, NULL, OPT_STEP },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "csv", no_argument, NULL, OPT_CSV },
+		TG_OUTPUT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tg_spa_params p;
@@ -180,6 +180,8 @@ int cmd_sun(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		const char *name = c >= OPT_LAT && c <= OPT_STEP ? opts[c - OPT_LAT].name : NULL;
 
+		if (tg_output_option(c, &fmt))
+			continue;
 		if (c == '?' || c == ':')
 			return tg_cli_usage(cmd_sun_help, "sun: unknown option or missing value: %s",
 					    argv[optind - 1]);
@@ -204,8 +206,6 @@ int cmd_sun(int argc, char **argv)
 		case OPT_TEMP: p.temperature = v; break;
 		case OPT_DT: p.delta_t = v; break;
 		case OPT_STEP: step_min = v; break;
-		case OPT_JSON: fmt = TG_OUT_JSON; break;
-		case OPT_CSV: fmt = TG_OUT_CSV; break;
 		}
 	}
 	if (optind < argc)
