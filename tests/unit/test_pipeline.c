@@ -1,0 +1,140 @@
+/* test_pipeline.c - one decode pass, several analysers, FFmpeg-like fps resampling. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "media/pipeline.h"
+#include "util/error.h"
+
+struct counter {
+	long long frames, pcm_frames;
+	double first_pts, last_pts, t0;
+	int w, h, started, finished;
+	unsigned long long checksum;
+};
+
+static int c_start(void *st, const struct tg_media_info *info)
+{
+	struct counter *c = st;
+
+	(void)info;
+	c->started = 1;
+	c->first_pts = -1;
+	return 0;
+}
+
+static int c_video(void *st, const struct tg_frame *f)
+{
+	struct counter *c = st;
+
+	if (c->first_pts < 0)
+		c->first_pts = f->pts_s;
+	c->last_pts = f->pts_s;
+	c->frames++;
+	c->w = f->width;
+	c->h = f->height;
+	for (int y = 0; y < f->height; y += 7)
+		c->checksum += f->data[y * f->linesize];
+	return 0;
+}
+
+static int c_audio(void *st, const struct tg_pcm *p)
+{
+	struct counter *c = st;
+
+	if (c->pcm_frames == 0)
+		c->t0 = p->t0_s;
+	c->pcm_frames += (long long)p->frames;
+	return 0;
+}
+
+static int c_finish(void *st)
+{
+	((struct counter *)st)->finished = 1;
+	return 0;
+}
+
+static int fail_video(void *st, const struct tg_frame *f)
+{
+	(void)st;
+	(void)f;
+	return tg_error(TG_EINPUT, "deliberate failure");
+}
+
+static long long ffmpeg_frames(const char *args, const char *path)
+{
+	char cmd[1024];
+	long long n = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -i '%s' %s -f framemd5 - 2>/dev/null | grep -vc '^#'",
+		 path, args);
+	p = popen(cmd, "r");
+	if (p && fscanf(p, "%lld", &n) != 1)
+		n = -1;
+	if (p)
+		pclose(p);
+	return n;
+}
+
+static void test_one_pass(void)
+{
+	char path[512], cmd[1024];
+	struct counter all = { 0 }, at15 = { 0 }, small = { 0 }, audio = { 0 }, bad = { 0 };
+	struct tg_analyser a_all = { "all", &all, TG_PIX_RGB24, 0, 0, 0, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, "" };
+	struct tg_analyser a_15 = { "fps15", &at15, TG_PIX_RGB24, 64, 64, 15, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, "" };
+	struct tg_analyser a_small = { "gray", &small, TG_PIX_GRAY8, 64, 64, 0, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, "" };
+	struct tg_analyser a_audio = { "audio", &audio, TG_PIX_NONE, 0, 0, 0, 16000, 1, c_start, NULL, NULL, c_audio, c_finish, 0, "" };
+	struct tg_analyser a_bad = { "bad", &bad, TG_PIX_RGB24, 0, 0, 0, 0, 0, NULL, NULL, fail_video, NULL, c_finish, 0, "" };
+	struct tg_analyser *list[] = { &a_all, &a_15, &a_small, &a_audio, &a_bad };
+	struct tg_media_info info;
+	struct tg_media_run_stats stats;
+	long long want15;
+
+	snprintf(path, sizeof(path), "%s/clip.mp4", tg_test_scratch());
+	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -y -f lavfi -i testsrc=size=320x240:rate=30000/1001 "
+		 "-f lavfi -i sine=frequency=440:sample_rate=44100 -t 4 -c:v mpeg4 -c:a aac '%s'", path);
+	if (system(cmd) != 0) {
+		SKIP("ffmpeg cannot make the test clip");
+		return;
+	}
+	CHECK_INT(tg_media_run(path, list, 5, NULL, NULL, &info, &stats), 0);
+	CHECK(info.has_video && info.has_audio && info.width == 320);
+	CHECK_INT(all.frames, ffmpeg_frames("-map 0:v", path));
+	CHECK_INT(stats.video_frames, all.frames);
+	want15 = ffmpeg_frames("-map 0:v -vf fps=15", path);
+	CHECK_INT(at15.frames, want15);
+	CHECK(at15.w == 64 && at15.h == 64 && small.w == 64);
+	CHECK_INT(small.frames, all.frames);
+	CHECK_NEAR((double)audio.pcm_frames / 16000.0, 4.0, 0.05);
+	CHECK(all.finished && at15.finished && audio.finished);
+	CHECK(a_bad.failed && strstr(a_bad.error, "deliberate") != NULL);
+	CHECK(!bad.finished);
+	CHECK(!a_all.failed && !a_15.failed);
+}
+
+static void test_bad_input(void)
+{
+	struct counter c = { 0 };
+	struct tg_analyser a = { "all", &c, TG_PIX_RGB24, 0, 0, 0, 0, 0, NULL, NULL, c_video, NULL, NULL, 0, "" };
+	struct tg_analyser *list[] = { &a };
+	char path[512];
+	FILE *f;
+
+	CHECK_INT(tg_media_run("/nonexistent.mp4", list, 1, NULL, NULL, NULL, NULL), TG_EINPUT);
+	CHECK(strstr(tg_errmsg(), "/nonexistent.mp4") != NULL);
+	snprintf(path, sizeof(path), "%s/text.mp4", tg_test_scratch());
+	f = fopen(path, "w");
+	fputs("not a video", f);
+	fclose(f);
+	CHECK_INT(tg_media_run(path, list, 1, NULL, NULL, NULL, NULL), TG_EINPUT);
+	CHECK(strstr(tg_errmsg(), "text.mp4") != NULL);
+}
+
+int main(void)
+{
+	RUN(test_one_pass);
+	RUN(test_bad_input);
+	return TEST_END();
+}
