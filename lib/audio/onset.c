@@ -1,0 +1,153 @@
+/* onset.c - band-energy onset strength with adaptive floors; see onset.h. */
+#include "audio/onset.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <libavutil/mem.h>
+#include <libavutil/tx.h>
+
+#include "util/error.h"
+
+#define FLOOR_STEP_DB 0.04f   /* median tracker step per hop (~7 dB/s at 24 kHz) */
+#define FLOOR_FAST_DB 0.5f    /* faster while the first second settles */
+#define FLUX_ALPHA 0.01f      /* averaging of the usual rise, ~0.5 s */
+#define FLUX_CLAMP_DB 12.0f   /* one impulse must not inflate the usual rise */
+#define MIN_DB -100.0f
+
+int tg_onset_init(struct tg_onset *o, int rate)
+{
+	float scale = 1.0f;
+	double fmax, binhz, flo = 100.0;
+	int n = 64, nb = 20, prev_edge = 1, k;
+
+	memset(o, 0, sizeof(*o));
+	if (rate < 4000 || rate > 384000)
+		return tg_error(TG_EINVAL, "onset: unsupported sample rate %d", rate);
+	while (n * 2 <= rate * 0.016)
+		n *= 2;
+	o->rate = rate;
+	o->n = n;
+	o->hop = n / 2;
+	o->win = av_malloc(sizeof(float) * n);
+	o->in = av_malloc(sizeof(float) * n);
+	o->spec = av_malloc(sizeof(float) * (n + 2));
+	if (!o->win || !o->in || !o->spec)
+		goto nomem;
+	if (av_tx_init(&o->tx, (av_tx_fn *)&o->txfn, AV_TX_FLOAT_RDFT, 0, n, &scale, 0) < 0)
+		goto nomem;
+	for (k = 0; k < n; k++)
+		o->win[k] = (float)(0.5 - 0.5 * cos(2.0 * M_PI * (k + 0.5) / n));
+
+	fmax = rate / 2.0 < 16000.0 ? rate / 2.0 : 16000.0;
+	binhz = (double)rate / n;
+	for (k = 0; k < nb && o->nbands < TG_ONSET_MAXBANDS; k++) {
+		double f1 = flo * pow(fmax / flo, (double)(k + 1) / nb);
+		int e = (int)lrint(f1 / binhz);
+
+		if (e > n / 2)
+			e = n / 2;
+		if (e <= prev_edge)
+			continue;     /* narrower than a bin: merged into the next band */
+		o->band_lo[o->nbands] = prev_edge;
+		o->band_hi[o->nbands] = e;
+		o->band_hz[o->nbands] = (float)(binhz * (prev_edge + e - 1) / 2.0);
+		o->nbands++;
+		prev_edge = e;
+	}
+	return 0;
+nomem:
+	tg_onset_release(o);
+	return tg_error(TG_ENOMEM, "onset: out of memory");
+}
+
+void tg_onset_release(struct tg_onset *o)
+{
+	if (!o)
+		return;
+	av_tx_uninit(&o->tx);
+	av_freep(&o->win);
+	av_freep(&o->in);
+	av_freep(&o->spec);
+}
+
+void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_frame *out)
+{
+	av_tx_fn fn = (av_tx_fn)o->txfn;
+	float sum = 0.0f, norm = 1.0f / ((float)o->n * (float)o->n);
+	int k, b;
+
+	for (k = 0; k < o->n; k++)
+		o->in[k] = frame[k] * o->win[k];
+	fn(o->tx, o->spec, o->in, sizeof(float));
+
+	for (b = 0; b < o->nbands; b++) {
+		float p = 0.0f, e, rise, excess, step, c;
+
+		for (k = o->band_lo[b]; k < o->band_hi[b]; k++) {
+			float re = o->spec[2 * k], im = o->spec[2 * k + 1];
+			p += re * re + im * im;
+		}
+		e = 10.0f * log10f(p * norm + 1e-10f);
+		if (e < MIN_DB)
+			e = MIN_DB;
+		if (o->frames == 0) {
+			o->floor_db[b] = e;
+			o->prev_db[0][b] = o->prev_db[1][b] = e;
+			o->flux_db[b] = 3.0f;
+		}
+		rise = e - o->prev_db[1][b];
+		excess = e - o->floor_db[b];
+		c = (rise < excess ? rise : excess) - o->flux_db[b];
+		if (c > 0.0f)
+			sum += c;
+		out->band_db[b] = e;
+		out->excess_db[b] = excess;
+
+		/* update the trackers after using them: the frame is judged
+		 * against the past only */
+		step = o->frames < 2L * o->rate / o->n ? FLOOR_FAST_DB : FLOOR_STEP_DB;
+		o->floor_db[b] += e > o->floor_db[b] ? step : -step;
+		if (rise < 0.0f)
+			rise = 0.0f;
+		if (rise > FLUX_CLAMP_DB)
+			rise = FLUX_CLAMP_DB;
+		o->flux_db[b] += FLUX_ALPHA * (rise - o->flux_db[b]);
+		o->prev_db[1][b] = o->prev_db[0][b];
+		o->prev_db[0][b] = e;
+	}
+	out->strength = o->nbands ? sum / o->nbands : 0.0f;
+	o->frames++;
+}
+
+size_t tg_onset_refine(const float *x, size_t lo, size_t from, size_t to, float noise,
+		       size_t gap, size_t *peak_at)
+{
+	size_t i, peak = from, onset, run = 0;
+	float p = 0.0f, thr;
+
+	for (i = from; i < to; i++) {
+		float a = fabsf(x[i]);
+		if (a > p) {
+			p = a;
+			peak = i;
+		}
+	}
+	if (peak_at)
+		*peak_at = peak;
+	thr = p * 0.1f;              /* 20 dB below the peak */
+	if (thr < 2.0f * noise)
+		thr = 2.0f * noise;
+	/* backwards from the peak; a run of gap samples under thr ends the
+	 * event's rise (one sub-threshold zero crossing does not) */
+	onset = peak;
+	for (i = peak; i-- > lo;) {
+		if (fabsf(x[i]) >= thr) {
+			onset = i;
+			run = 0;
+		} else if (++run > gap) {
+			break;
+		}
+	}
+	return onset;
+}

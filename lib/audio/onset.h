@@ -1,0 +1,88 @@
+/*
+ * onset.h - impulsive-onset detection on mono float PCM (one STFT frame at a time).
+ *
+ * Representation: a Hann-windowed short-time spectrum (frame about 10.7 ms,
+ * hop half a frame, av_tx real FFT) summed into log-spaced bands from 100 Hz
+ * up to 16 kHz (or Nyquist), in dB.  Each band keeps two slow trackers that
+ * adapt to the recording:
+ *
+ *   floor_b  the band's running median level (a quantile tracker that moves a
+ *            fixed step of dB towards each new value, so a gunshot a few
+ *            frames long barely moves it while a change of background is
+ *            followed within seconds);
+ *   flux_b   the band's typical frame-to-frame rise (an average of positive
+ *            rises), high in bands full of speech or traffic, low in quiet
+ *            bands.
+ *
+ * The onset strength of a frame is the mean over bands of
+ *
+ *     max(0, min(E_b(t) - E_b(t-2), E_b(t) - floor_b) - flux_b)      [dB]
+ *
+ * i.e. how far, beyond what this band usually does, the band jumped within
+ * one frame AND stands above its own background.  Impulses (gunshots,
+ * claps, slams) jump in most bands at once and score high; speech rises
+ * slowly and only in its own bands, where flux_b is already large.  A frame
+ * becomes a candidate when its strength passes TG_ONSET_THRESHOLD_DB and is
+ * the local maximum; the caller (shots.c) does the picking because it owns
+ * the sample history.
+ *
+ * tg_onset_refine() turns a candidate into a sample index: the first
+ * sample within 20 dB of the event's own peak, searched backwards from the
+ * peak while the 1 ms envelope stays above both that level and twice the
+ * pre-event noise, so a noisy background does not pull the onset early.
+ *
+ * Memory: fixed arrays plus the FFT buffers allocated once at init; the
+ * per-frame call allocates nothing.
+ */
+#ifndef TG_AUDIO_ONSET_H
+#define TG_AUDIO_ONSET_H
+
+#include <stddef.h>
+
+#define TG_ONSET_MAXBANDS 24
+#define TG_ONSET_THRESHOLD_DB 2.0f   /* candidate strength, dB above usual rise */
+
+struct AVTXContext;
+
+struct tg_onset {
+	int rate;
+	int n;        /* frame length (power of two) */
+	int hop;      /* n / 2 */
+	int nbands;
+	int band_lo[TG_ONSET_MAXBANDS], band_hi[TG_ONSET_MAXBANDS]; /* bins [lo,hi) */
+	float band_hz[TG_ONSET_MAXBANDS];       /* band centre frequency */
+	float floor_db[TG_ONSET_MAXBANDS];
+	float flux_db[TG_ONSET_MAXBANDS];
+	float prev_db[2][TG_ONSET_MAXBANDS];    /* E(t-1), E(t-2) */
+	long frames;
+	float *win;   /* n */
+	float *in;    /* n */
+	float *spec;  /* (n/2+1) complex */
+	struct AVTXContext *tx;
+	void *txfn;
+};
+
+/* One analysed frame. */
+struct tg_onset_frame {
+	float strength;                         /* onset strength, dB */
+	float band_db[TG_ONSET_MAXBANDS];       /* band level, dB */
+	float excess_db[TG_ONSET_MAXBANDS];     /* level above the band floor */
+};
+
+int tg_onset_init(struct tg_onset *o, int rate);
+void tg_onset_release(struct tg_onset *o);
+
+/* Analyse the n = o->n samples at frame (the caller steps by o->hop). */
+void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_frame *out);
+
+/*
+ * Sample-accurate onset: the peak of |x| in [from, to), then backwards (not
+ * below lo) to the first sample within 20 dB of that peak and above twice
+ * noise (the pre-event amplitude level; 0 when unknown); a run of more than
+ * gap samples below the threshold (about 1 ms) ends the search.  Returns
+ * the onset index; the peak index goes to *peak_at.
+ */
+size_t tg_onset_refine(const float *x, size_t lo, size_t from, size_t to, float noise,
+		       size_t gap, size_t *peak_at);
+
+#endif

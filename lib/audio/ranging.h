@@ -1,0 +1,56 @@
+/*
+ * ranging.h - crack-bang ranging of a supersonic shot.
+ *
+ * A supersonic bullet drags a shock wave (the "crack") that reaches a
+ * microphone near the line of fire before the muzzle blast (the "bang").
+ * For a microphone close to the line of fire, at distance d from the gun,
+ *
+ *     dt = d / c - d / v      so      d = dt * c * v / (v - c)
+ *
+ * with c the speed of sound, c = 331.3 * sqrt(1 + T / 273.15) m/s (T in
+ * degrees Celsius), and v the bullet's speed (> c).  v is unknown, so a
+ * range of speeds gives a range of distances: the slowest bullet gives the
+ * largest distance.  The formula ignores the bullet's deceleration and the
+ * geometry off the line of fire; the report says so.
+ *
+ * A pair is only reported when a crack-like event (short, bright: most of
+ * its added energy above 2 kHz and decaying within 60 ms) is followed by a
+ * gunshot-class blast within the window that the speeds and a maximum
+ * range of TG_RANGING_MAX_M imply.
+ */
+#ifndef TG_AUDIO_RANGING_H
+#define TG_AUDIO_RANGING_H
+
+#include <stddef.h>
+
+#include "audio/shots.h"
+
+#define TG_RANGING_MAX_M 2000.0
+
+struct tg_ranging {
+	size_t crack;          /* event index of the crack */
+	size_t bang;           /* event index of the muzzle blast */
+	double dt_s;           /* bang time - crack time */
+	double c_ms;           /* speed of sound used, m/s */
+	double d_min_m;        /* distance for the fastest bullet */
+	double d_max_m;        /* distance for the slowest bullet */
+};
+
+/* Speed of sound in dry air at temp_c degrees Celsius, m/s. */
+double tg_ranging_sound_speed(double temp_c);
+
+/*
+ * Distance range for an interval dt (s) and bullet speeds [v_min, v_max]
+ * (m/s, both above c).  Returns 0, or TG_EINVAL for impossible inputs.
+ */
+int tg_ranging_distance(double dt, double temp_c, double v_min, double v_max,
+			double *d_min, double *d_max);
+
+/*
+ * Find crack-bang pairs among events (time order).  Writes up to max pairs
+ * to out and returns how many, or a negative TG_E* code.
+ */
+int tg_ranging_find(const struct tg_shot_event *ev, size_t n, double temp_c,
+		    double v_min, double v_max, struct tg_ranging *out, size_t max);
+
+#endif

@@ -1,0 +1,645 @@
+/* shots.c - impulsive events, gunshot features and classification; see shots.h. */
+#include "audio/shots.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/error.h"
+
+#define RING_SECONDS 4.0
+#define PRE_MS 100.0       /* history kept before an onset for noise and refinement */
+#define POST_MS 500.0      /* lookahead after an onset before it is measured */
+#define PICK_HALF 3        /* local-maximum half width in frames (~16 ms) */
+#define REFRACTORY_MS 30.0 /* one event cannot start twice within this */
+#define MAX_PENDING 64
+#define MAX_ANCHORS 64
+#define TEMPLATE_MS 15.0   /* first part of a shot compared with later events */
+#define CHAIN_MS 450.0     /* reverberation and echoes of a shot last this long */
+#define STANDOUT_DB 6.0f   /* a gunshot-like event this far above the tail is a shot itself */
+#define REPEAT_MIN_SCORE -3.0f /* a repeat must still look roughly like a shot */
+#define REPEAT_NCC 0.5f   /* normalised correlation that counts as a repeat */
+#define REPEAT_GAIN_DB -6.0f /* a repeat weaker than this is an echo, not a shot */
+
+struct frame_rec {
+	struct tg_onset_frame f;
+};
+
+struct anchor {
+	int64_t idx;
+	double t0;
+};
+
+struct tg_shots {
+	int rate;
+	struct tg_onset on;
+	float *ring;
+	size_t rmask;
+	int64_t total;             /* samples pushed so far */
+	struct frame_rec *fr;
+	size_t fmask;
+	int64_t nframes;           /* frames analysed; frame k starts at k * hop */
+	int64_t picked;            /* frames already considered as candidates */
+	float *scratch;            /* one frame */
+	float *work;               /* one event window */
+	size_t work_cap;
+	struct anchor anchors[MAX_ANCHORS];
+	int nanchors;
+	int64_t pend[MAX_PENDING];
+	int npend;
+	int64_t last_onset;
+	/* the chain of gunshots in progress: its first shot's waveform, to
+	 * recognise later shots of the same weapon inside its reverberation */
+	float *tmpl;
+	int tmpl_len;
+	int64_t chain_last;        /* onset of the chain's latest shot, or INT64_MIN/2 */
+	int chain_burst;           /* event index of the chain's leader */
+	struct tg_shot_event *ev;
+	size_t nev, cap;
+};
+
+static size_t pow2_at_least(size_t v)
+{
+	size_t p = 1;
+
+	while (p < v)
+		p *= 2;
+	return p;
+}
+
+struct tg_shots *tg_shots_new(int rate)
+{
+	struct tg_shots *s = calloc(1, sizeof(*s));
+	size_t rcap, fcap;
+
+	if (!s) {
+		tg_error(TG_ENOMEM, "shots: out of memory");
+		return NULL;
+	}
+	if (tg_onset_init(&s->on, rate) < 0) {
+		free(s);
+		return NULL;
+	}
+	s->rate = rate;
+	rcap = pow2_at_least((size_t)(RING_SECONDS * rate));
+	fcap = pow2_at_least(rcap / (size_t)s->on.hop + 1);
+	s->rmask = rcap - 1;
+	s->fmask = fcap - 1;
+	s->work_cap = (size_t)((PRE_MS + POST_MS + 50.0) * rate / 1000.0) + (size_t)s->on.n * 2;
+	s->ring = calloc(rcap, sizeof(float));
+	s->fr = calloc(fcap, sizeof(*s->fr));
+	s->scratch = calloc((size_t)s->on.n, sizeof(float));
+	s->work = calloc(s->work_cap, sizeof(float));
+	s->last_onset = INT64_MIN / 2;
+	s->chain_last = INT64_MIN / 2;
+	s->tmpl_len = (int)(TEMPLATE_MS * rate / 1000.0);
+	s->tmpl = calloc((size_t)s->tmpl_len, sizeof(float));
+	if (!s->ring || !s->fr || !s->scratch || !s->work || !s->tmpl) {
+		tg_shots_free(s);
+		tg_error(TG_ENOMEM, "shots: out of memory");
+		return NULL;
+	}
+	return s;
+}
+
+void tg_shots_free(struct tg_shots *s)
+{
+	if (!s)
+		return;
+	tg_onset_release(&s->on);
+	free(s->ring);
+	free(s->fr);
+	free(s->scratch);
+	free(s->work);
+	free(s->tmpl);
+	free(s->ev);
+	free(s);
+}
+
+void tg_shots_result_release(struct tg_shots_result *res)
+{
+	if (!res)
+		return;
+	free(res->events);
+	memset(res, 0, sizeof(*res));
+}
+
+const char *tg_shots_class_name(enum tg_shot_class c)
+{
+	switch (c) {
+	case TG_SHOT_GUNSHOT: return "gunshot";
+	case TG_SHOT_IMPULSE: return "impulse";
+	case TG_SHOT_ECHO: return "echo";
+	}
+	return "unknown";
+}
+
+static double time_of(const struct tg_shots *s, int64_t idx)
+{
+	int i;
+
+	for (i = s->nanchors - 1; i >= 0; i--)
+		if (s->anchors[i].idx <= idx)
+			return s->anchors[i].t0 + (double)(idx - s->anchors[i].idx) / s->rate;
+	return s->nanchors ? s->anchors[0].t0 + (double)(idx - s->anchors[0].idx) / s->rate
+			   : (double)idx / s->rate;
+}
+
+/* Copy ring samples [a, b) (absolute indices, all still in the ring). */
+static void ring_copy(const struct tg_shots *s, int64_t a, int64_t b, float *dst)
+{
+	int64_t i;
+
+	for (i = a; i < b; i++)
+		dst[i - a] = s->ring[(size_t)i & s->rmask];
+}
+
+static const struct tg_onset_frame *frame_at(const struct tg_shots *s, int64_t k)
+{
+	return &s->fr[(size_t)k & s->fmask].f;
+}
+
+/* Power the event adds above the band floors, per band and summed. */
+static double added_power(const struct tg_onset_frame *f, int nb, double *per_band)
+{
+	double sum = 0.0;
+	int b;
+
+	for (b = 0; b < nb; b++) {
+		double p = pow(10.0, f->band_db[b] / 10.0);
+		double fl = pow(10.0, (f->band_db[b] - f->excess_db[b]) / 10.0);
+		double a = p > fl ? p - fl : 0.0;
+		if (per_band)
+			per_band[b] = a;
+		sum += a;
+	}
+	return sum;
+}
+
+/*
+ * The gunshot score.  Each term is a documented physical argument, in
+ * points; the sum is > 0 for gunshot-like events.  See docs/audio.md.
+ */
+static float clampf(float v, float lo, float hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static float score_event(const struct tg_shot_event *e)
+{
+	float sc = -5.0f;
+
+	/* a muzzle blast keeps ringing (ground reflection, reverberation):
+	 * claps and drum hits are 10-20 dB down after 60 ms */
+	sc += clampf((e->tail_db + 7.0f) / 3.0f, -2.0f, 2.0f);
+	sc += clampf((e->decay_ms - 200.0f) / 100.0f, -2.0f, 1.5f);
+	/* a blast carries much of its energy below 500 Hz; a clap is mostly
+	 * 1-4 kHz (centroid around 2 kHz) */
+	sc += clampf((e->lf_db - e->hf_db) / 10.0f, -2.0f, 1.0f);
+	sc += clampf((1500.0f - e->centroid_hz) / 500.0f, -2.0f, 1.0f);
+	/* impulsive and broadband: the whole spectrum jumps at once, which
+	 * speech onsets do not */
+	sc += clampf((e->strength - 4.0f) / 3.0f, -2.0f, 2.0f);
+	sc += clampf((e->width - 0.5f) / 0.15f, -2.0f, 1.0f);
+	/* a blast reaches far above speech and most street noise: its
+	 * excess above 4 kHz is what a voice onset lacks */
+	sc += clampf((e->vhf_db - 4.0f) / 2.0f, -2.0f, 1.5f);
+	/* and it stands out of what came just before (speech syllables
+	 * grow out of the previous one) */
+	sc += clampf((e->jump_db - 6.0f) / 4.0f, -1.5f, 1.5f);
+	return sc;
+}
+
+/*
+ * Correlate the chain template with the signal around onset (+-5 ms):
+ * best normalised correlation, the gain of the template there (dB) and
+ * the best-aligned onset.
+ */
+static float repeat_match(const struct tg_shots *s, int64_t onset, int64_t w0, int64_t w1,
+			  float *gain_db, int64_t *at)
+{
+	const int64_t reach = s->rate / 200;
+	double tt = 0.0, best = -2.0;
+	int64_t d;
+	int i;
+
+	*gain_db = -120.0f;
+	*at = onset;
+	for (i = 0; i < s->tmpl_len; i++)
+		tt += (double)s->tmpl[i] * s->tmpl[i];
+	if (tt <= 0.0)
+		return 0.0f;
+	for (d = onset - reach; d <= onset + reach; d++) {
+		double ty = 0.0, yy = 0.0, ncc;
+		if (d < w0 || d + s->tmpl_len > w1)
+			continue;
+		for (i = 0; i < s->tmpl_len; i++) {
+			double y = s->work[d - w0 + i];
+			ty += y * s->tmpl[i];
+			yy += y * y;
+		}
+		if (yy <= 0.0)
+			continue;
+		ncc = ty / sqrt(tt * yy);
+		if (ncc > best) {
+			best = ncc;
+			*at = d;
+			*gain_db = ty > 0.0 ? (float)(20.0 * log10(ty / tt)) : -120.0f;
+		}
+	}
+	return best > 0.0 ? (float)best : 0.0f;
+}
+
+static int push_event(struct tg_shots *s, const struct tg_shot_event *e)
+{
+	if (s->nev == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 64;
+		struct tg_shot_event *ne = realloc(s->ev, nc * sizeof(*ne));
+		if (!ne)
+			return tg_error(TG_ENOMEM, "shots: out of memory");
+		s->ev = ne;
+		s->cap = nc;
+	}
+	s->ev[s->nev++] = *e;
+	return 0;
+}
+
+/* Measure one candidate frame k; the ring holds what is needed (or all there is). */
+static int measure(struct tg_shots *s, int64_t k)
+{
+	const int hop = s->on.hop, n = s->on.n, nb = s->on.nbands;
+	const int64_t oldest = s->total - (int64_t)s->rmask - 1;
+	int64_t fs = k * hop, w0, w1, from, to, lo, onset, peak;
+	int64_t ms = s->rate / 1000;
+	struct tg_shot_event e;
+	size_t i, pk;
+	double apk = 0.0, per[TG_ONSET_MAXBANDS], num = 0.0, den = 0.0;
+	double pfl = 0.0, ptot = 0.0, tail = 0.0;
+	float p50 = 0.0f, p30 = 0.0f, p10 = 0.0f, noise, pre_max = 0.0f;
+	int64_t pf = k, g, last = s->nframes - 1, ntail = 0;
+	int b, nhf = 0, nlf = 0, nwide = 0, nfull = 0, nflat = 0;
+
+	memset(&e, 0, sizeof(e));
+	w0 = fs - (int64_t)(PRE_MS * s->rate / 1000.0);
+	if (w0 < 0)
+		w0 = 0;
+	if (w0 < oldest)
+		w0 = oldest;
+	w1 = fs + (int64_t)(POST_MS * s->rate / 1000.0);
+	if (w1 > s->total)
+		w1 = s->total;
+	if (w1 - w0 > (int64_t)s->work_cap)
+		w1 = w0 + (int64_t)s->work_cap;
+	if (w1 <= fs)
+		return 0;
+	ring_copy(s, w0, w1, s->work);
+
+	from = fs - n / 2;
+	to = fs + n + n / 2;
+	lo = from - 2 * n;
+	if (from < w0)
+		from = w0;
+	if (lo < w0)
+		lo = w0;
+	if (to > w1)
+		to = w1;
+	/* pre-event noise: the median of 1 ms peak levels over up to 60 ms
+	 * before the search window (robust to a speech syllable or a tail) */
+	{
+		float blk[64];
+		int nblk = 0, a2, c2;
+		int64_t a = lo - 60 * ms, c;
+
+		if (a < w0)
+			a = w0;
+		for (c = a; c + ms <= lo && nblk < 64; c += ms) {
+			float m = 0.0f;
+			int64_t d;
+			for (d = c; d < c + ms; d++)
+				if (fabsf(s->work[d - w0]) > m)
+					m = fabsf(s->work[d - w0]);
+			/* insertion sort: at most 64 blocks */
+			for (a2 = nblk; a2 > 0 && blk[a2 - 1] > m; a2--)
+				blk[a2] = blk[a2 - 1];
+			blk[a2] = m;
+			nblk++;
+		}
+		c2 = nblk / 2;
+		noise = nblk ? 0.75f * blk[c2] : 0.0f;
+		pre_max = nblk ? blk[nblk - 1] : 0.0f;
+	}
+	onset = w0 + (int64_t)tg_onset_refine(s->work, (size_t)(lo - w0), (size_t)(from - w0),
+					      (size_t)(to - w0), noise, (size_t)(3 * ms), &pk);
+	peak = w0 + (int64_t)pk;
+	(void)peak;
+	(void)pre_max;
+	if (onset - s->last_onset < (int64_t)(5.0 * s->rate / 1000.0))
+		return 0;     /* two candidates refined to one onset */
+	s->last_onset = onset;
+
+	e.time_s = time_of(s, onset);
+	e.strength = frame_at(s, k)->strength;
+	e.echo_of = -1;
+	/* level, clipping and rise in the first 50 ms */
+	for (i = (size_t)(onset - w0); i < (size_t)(w1 - w0) && (int64_t)i < onset - w0 + 50 * ms; i++) {
+		float a = fabsf(s->work[i]);
+		if (a > p50)
+			p50 = a;
+		if ((int64_t)i < onset - w0 + 30 * ms && a > p30)
+			p30 = a;
+		if ((int64_t)i < onset - w0 + 10 * ms && a > p10)
+			p10 = a;
+	}
+	e.peak_dbfs = 20.0f * log10f(p50 + 1e-9f);
+	/* how far the event's first 10 ms stand above what came just before */
+	{
+		float m = 0.0f;
+		int64_t c;
+		for (c = onset - 30 * ms; c < onset - 3 * ms; c++)
+			if (c >= w0 && fabsf(s->work[c - w0]) > m)
+				m = fabsf(s->work[c - w0]);
+		e.jump_db = 20.0f * log10f((p10 + 1e-9f) / (m + 1e-9f));
+	}
+	for (i = (size_t)(onset - w0); i < (size_t)(w1 - w0) && (int64_t)i < onset - w0 + 200 * ms; i++) {
+		float a = fabsf(s->work[i]);
+		if (a >= 0.999f)
+			nfull++;
+		if (i > 0 && a > 0.3f && a >= 0.99f * p50 && fabsf(s->work[i] - s->work[i - 1]) < 1e-3f * a)
+			nflat++;
+	}
+	e.clipped = nfull >= 3 || nflat >= 3;
+	for (i = (size_t)(onset - w0); i < (size_t)(w1 - w0); i++)
+		if (fabsf(s->work[i]) >= 0.7f * p30)
+			break;
+	e.rise_ms = (float)((double)(i - (size_t)(onset - w0)) * 1000.0 / s->rate);
+
+	/* spectral features at the frame where the added power peaks */
+	for (g = k; g <= k + 4 && g <= last; g++) {
+		double a = added_power(frame_at(s, g), nb, NULL);
+		if (a > apk) {
+			apk = a;
+			pf = g;
+		}
+	}
+	added_power(frame_at(s, pf), nb, per);
+	{
+		const struct tg_onset_frame *f = frame_at(s, pf);
+		float hf = 0.0f, lf = 0.0f, vhf = 0.0f;
+		int nvhf = 0;
+
+		for (b = 0; b < nb; b++) {
+			float x = f->excess_db[b] > 0.0f ? f->excess_db[b] : 0.0f;
+			double p = pow(10.0, f->band_db[b] / 10.0);
+			num += per[b] * s->on.band_hz[b];
+			den += per[b];
+			ptot += p;
+			pfl += p / pow(10.0, f->excess_db[b] / 10.0);
+			if (s->on.band_hz[b] >= 2000.0f) {
+				hf += x;
+				nhf++;
+			}
+			if (s->on.band_hz[b] >= 4000.0f) {
+				vhf += x;
+				nvhf++;
+			}
+			if (s->on.band_hz[b] < 500.0f) {
+				lf += x;
+				nlf++;
+			}
+			if (x >= 10.0f)
+				nwide++;
+			e.spec[b] = x;
+		}
+		e.nbands = nb;
+		e.hf_db = nhf ? hf / nhf : 0.0f;
+		e.lf_db = nlf ? lf / nlf : 0.0f;
+		e.vhf_db = nvhf ? vhf / nvhf : 0.0f;
+		e.width = nb ? (float)nwide / nb : 0.0f;
+		e.centroid_hz = den > 0.0 ? (float)(num / den) : 0.0f;
+		e.snr_db = pfl > 0.0 ? (float)(10.0 * log10(ptot / pfl)) : 0.0f;
+	}
+	/* decay of the added power, and the tail 60-250 ms after the onset */
+	e.decay_ms = (float)POST_MS;
+	for (g = pf + 1; g <= last && (g - pf) * hop < (int64_t)(POST_MS * s->rate / 1000.0); g++) {
+		double a = added_power(frame_at(s, g), nb, NULL);
+		if (a < apk * 0.01) {
+			e.decay_ms = (float)((double)(g - pf) * hop * 1000.0 / s->rate);
+			break;
+		}
+	}
+	for (g = (onset + 60 * ms) / hop; g <= last && g * hop < onset + 250 * ms; g++) {
+		tail += added_power(frame_at(s, g), nb, NULL);
+		ntail++;
+	}
+	e.tail_db = ntail && apk > 0.0 ? (float)(10.0 * log10(tail / ntail / apk + 1e-12)) : -120.0f;
+
+	e.score = score_event(&e);
+	e.cls = e.score > 0.0f ? TG_SHOT_GUNSHOT : TG_SHOT_IMPULSE;
+	e.repeat_ncc = 0.0f;
+	e.repeat_gain_db = 0.0f;
+	if (onset - s->chain_last <= (int64_t)(CHAIN_MS * s->rate / 1000.0)) {
+		/* inside the reverberation of a shot: the band features are
+		 * masked by the tail, so only a repeat of the shot's own
+		 * waveform at a similar level is a new shot */
+		int64_t at;
+		float gain, r = repeat_match(s, onset, w0, w1, &gain, &at);
+
+		e.repeat_ncc = r;
+		e.repeat_gain_db = gain;
+		if (e.cls == TG_SHOT_GUNSHOT && e.jump_db >= STANDOUT_DB) {
+			/* stands out of the tail on its own: a shot either way */
+		} else if (r >= REPEAT_NCC && gain >= REPEAT_GAIN_DB && e.score > REPEAT_MIN_SCORE) {
+			e.cls = TG_SHOT_GUNSHOT;
+			e.time_s = time_of(s, at);
+			onset = at;
+		} else {
+			e.cls = TG_SHOT_ECHO;
+			e.echo_of = s->chain_burst;
+		}
+	}
+	/* an uncalibrated logistic of the score: how far from the decision */
+	{
+		float pg = 1.0f / (1.0f + expf(-e.score));
+		e.confidence = e.cls == TG_SHOT_GUNSHOT ? (e.score > 0.0f ? pg : 0.5f) : 1.0f - pg;
+	}
+	if (e.cls == TG_SHOT_GUNSHOT) {
+		if (onset - s->chain_last > (int64_t)(CHAIN_MS * s->rate / 1000.0)) {
+			/* a new chain: this shot's start is the template */
+			int64_t c;
+			for (c = 0; c < s->tmpl_len; c++)
+				s->tmpl[c] = onset + c < w1 ? s->work[onset + c - w0] : 0.0f;
+			s->chain_burst = (int)s->nev;
+		}
+		s->chain_last = onset;
+	}
+	return push_event(s, &e);
+}
+
+/* Is frame k a candidate?  Needs frames k-PICK_HALF .. k+PICK_HALF (or the end). */
+static int is_candidate(const struct tg_shots *s, int64_t k)
+{
+	float v = frame_at(s, k)->strength;
+	int64_t j;
+
+	if (v < TG_ONSET_THRESHOLD_DB)
+		return 0;
+	for (j = k - PICK_HALF; j <= k + PICK_HALF; j++) {
+		if (j == k || j < 0 || j >= s->nframes)
+			continue;
+		if (frame_at(s, j)->strength > v || (j < k && frame_at(s, j)->strength == v))
+			return 0;
+	}
+	return 1;
+}
+
+static int flush_pending(struct tg_shots *s, int all)
+{
+	int64_t need = (int64_t)(POST_MS * s->rate / 1000.0) + s->on.n;
+	int i = 0, j, ret;
+
+	while (i < s->npend) {
+		if (!all && s->pend[i] * s->on.hop + need > s->total)
+			break;
+		ret = measure(s, s->pend[i]);
+		if (ret < 0)
+			return ret;
+		i++;
+	}
+	for (j = i; j < s->npend; j++)
+		s->pend[j - i] = s->pend[j];
+	s->npend -= i;
+	return 0;
+}
+
+static int pick(struct tg_shots *s, int64_t upto)
+{
+	int ret;
+
+	for (; s->picked < upto; s->picked++) {
+		if (!is_candidate(s, s->picked))
+			continue;
+		/* one event per refractory span: the stronger candidate wins */
+		if (s->npend > 0 && (s->picked - s->pend[s->npend - 1]) * s->on.hop <
+		    (int64_t)(REFRACTORY_MS * s->rate / 1000.0)) {
+			if (frame_at(s, s->picked)->strength > frame_at(s, s->pend[s->npend - 1])->strength)
+				s->pend[s->npend - 1] = s->picked;
+			continue;
+		}
+		if (s->npend == MAX_PENDING && (ret = flush_pending(s, 1)) < 0)
+			return ret;
+		s->pend[s->npend++] = s->picked;
+	}
+	return 0;
+}
+
+static int analyse(struct tg_shots *s)
+{
+	const int n = s->on.n, hop = s->on.hop;
+	int ret;
+
+	while (s->nframes * hop + n <= s->total) {
+		int64_t a = s->nframes * hop;
+		ring_copy(s, a, a + n, s->scratch);
+		tg_onset_frame(&s->on, s->scratch, &s->fr[(size_t)s->nframes & s->fmask].f);
+		s->nframes++;
+		if ((ret = pick(s, s->nframes - PICK_HALF)) < 0)
+			return ret;
+	}
+	return flush_pending(s, 0);
+}
+
+int tg_shots_push(struct tg_shots *s, const float *x, size_t n, double t0)
+{
+	size_t chunk = (size_t)s->rate / 4, done = 0;
+	int ret;
+
+	if (!s || (!x && n))
+		return tg_error(TG_EINVAL, "shots: bad arguments");
+	if (n) {
+		double expect = time_of(s, s->total);
+		if (s->nanchors == 0 || fabs(expect - t0) > 0.5 / s->rate * 2.0) {
+			if (s->nanchors == MAX_ANCHORS) {
+				memmove(s->anchors, s->anchors + 1,
+					sizeof(s->anchors[0]) * (MAX_ANCHORS - 1));
+				s->nanchors--;
+			}
+			s->anchors[s->nanchors].idx = s->total;
+			s->anchors[s->nanchors].t0 = t0;
+			s->nanchors++;
+		}
+	}
+	while (done < n) {
+		size_t m = n - done < chunk ? n - done : chunk, i;
+		for (i = 0; i < m; i++)
+			s->ring[(size_t)(s->total + (int64_t)i) & s->rmask] = x[done + i];
+		s->total += (int64_t)m;
+		done += m;
+		if ((ret = analyse(s)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Cosine similarity of two band-excess profiles. */
+static float spec_similarity(const struct tg_shot_event *a, const struct tg_shot_event *b)
+{
+	double ab = 0.0, aa = 0.0, bb = 0.0;
+	int i;
+
+	for (i = 0; i < a->nbands && i < b->nbands; i++) {
+		ab += (double)a->spec[i] * b->spec[i];
+		aa += (double)a->spec[i] * a->spec[i];
+		bb += (double)b->spec[i] * b->spec[i];
+	}
+	return aa > 0.0 && bb > 0.0 ? (float)(ab / sqrt(aa * bb)) : 0.0f;
+}
+
+static void postprocess(struct tg_shots *s)
+{
+	size_t i, j;
+	int burst = 0;
+
+	(void)spec_similarity;
+	/* bursts: gunshots chained at most 200 ms apart */
+	for (i = 0; i < s->nev; i++) {
+		struct tg_shot_event *e = &s->ev[i];
+		if (e->cls != TG_SHOT_GUNSHOT)
+			continue;
+		for (j = i; j-- > 0;) {
+			if (e->time_s - s->ev[j].time_s > 0.2)
+				break;
+			if (s->ev[j].cls == TG_SHOT_GUNSHOT) {
+				if (!s->ev[j].burst)
+					s->ev[j].burst = ++burst;
+				e->burst = s->ev[j].burst;
+				break;
+			}
+		}
+	}
+}
+
+int tg_shots_finish(struct tg_shots *s, struct tg_shots_result *res)
+{
+	int ret;
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	if ((ret = pick(s, s->nframes)) < 0)
+		return ret;
+	if ((ret = flush_pending(s, 1)) < 0)
+		return ret;
+	postprocess(s);
+	res->events = s->ev;
+	res->n_events = s->nev;
+	for (i = 0; i < s->nev; i++) {
+		if (s->ev[i].cls == TG_SHOT_GUNSHOT)
+			res->n_shots++;
+		if (s->ev[i].burst > res->n_bursts)
+			res->n_bursts = s->ev[i].burst;
+	}
+	res->duration_s = (double)s->total / s->rate;
+	s->ev = NULL;
+	s->nev = s->cap = 0;
+	return 0;
+}

@@ -1,0 +1,100 @@
+/*
+ * shots.h - gunshot detection and counting on a stream of mono float PCM.
+ *
+ * Streaming analyser: tg_shots_new(rate), then tg_shots_push(blocks of
+ * samples with the presentation time of their first sample), then
+ * tg_shots_finish().  Memory is bounded: a 4 s ring of samples and of STFT
+ * band frames (onset.h); what grows with the input is only the list of
+ * detected impulsive events (a few dozen bytes each).
+ *
+ * Pipeline, per impulsive candidate from onset.c:
+ *
+ *   1. refine the time to the sample (first sample within 20 dB of the
+ *      event's own peak, see tg_onset_refine);
+ *   2. measure features that a person can check on a spectrogram:
+ *        peak_dbfs   peak sample level in the first 50 ms;
+ *        clipped     samples at full scale, or repeated flat tops;
+ *        snr_db      broadband level above the adaptive band floors;
+ *        rise_ms     onset to 70 % of the early peak;
+ *        centroid_hz centroid of the power the event adds above the floor;
+ *        hf_db       mean excess above the floor in bands above 2 kHz;
+ *        lf_db       mean excess above the floor in bands below 500 Hz;
+ *        vhf_db      mean excess above the floor in bands above 4 kHz;
+ *        width       fraction of bands at least 10 dB above their floor;
+ *        decay_ms    time from the peak frame until the added power has
+ *                    fallen 20 dB;
+ *        tail_db     added power 60-250 ms after the onset against the peak;
+ *        jump_db     peak of the first 10 ms over the peak of the 27 ms
+ *                    before the onset (a new shot stands out of the tail of
+ *                    the previous one; a ripple inside one sound does not);
+ *   3. classify with an explainable score (shots.c, score_event(): each
+ *      feature adds or removes points for a documented physical reason);
+ *   4. at finish: an event 40-450 ms after a clearly stronger one with a
+ *      similar band spectrum is an echo (reverberation and reflections are
+ *      not extra shots); gunshots closer than 200 ms chain into bursts
+ *      (automatic fire 60-200 ms apart).
+ *
+ * Times are seconds on the caller's timeline: push() gives the time of the
+ * block's first sample, so gaps and non-zero start times are honoured.
+ */
+#ifndef TG_AUDIO_SHOTS_H
+#define TG_AUDIO_SHOTS_H
+
+#include <stddef.h>
+
+#include "audio/onset.h"
+
+enum tg_shot_class {
+	TG_SHOT_GUNSHOT = 0,
+	TG_SHOT_IMPULSE,      /* impulsive but not gunshot-like: clap, drum, door */
+	TG_SHOT_ECHO,         /* a reflection or reverberation of an earlier event */
+};
+
+struct tg_shot_event {
+	double time_s;        /* onset on the caller's timeline */
+	float peak_dbfs;
+	int clipped;
+	float snr_db;
+	float rise_ms;
+	float centroid_hz;
+	float hf_db;
+	float lf_db;
+	float vhf_db;          /* mean excess above the floor in bands above 4 kHz */
+	float width;
+	float decay_ms;
+	float tail_db;
+	float jump_db;         /* first 10 ms peak over the 3-30 ms before it */
+	float strength;       /* onset strength, dB (onset.h) */
+	float repeat_ncc;     /* correlation with the first shot of the chain (0 if none) */
+	float repeat_gain_db; /* level of that repeat against the first shot */
+	float score;          /* gunshot score, > 0 means gunshot-like */
+	enum tg_shot_class cls;
+	float confidence;     /* 0..1 that the class is right */
+	int burst;            /* burst number (1-based) for gunshots, 0 if single */
+	int echo_of;          /* index of the event this echoes, or -1 */
+	int nbands;
+	float spec[TG_ONSET_MAXBANDS]; /* band excess at the peak frame, dB (echo similarity) */
+};
+
+struct tg_shots_result {
+	struct tg_shot_event *events;  /* every impulsive event, in time order */
+	size_t n_events;
+	size_t n_shots;                /* events with cls == TG_SHOT_GUNSHOT */
+	int n_bursts;
+	double duration_s;             /* audio analysed */
+};
+
+struct tg_shots;
+
+struct tg_shots *tg_shots_new(int rate);
+/* n samples at rate; t0 = presentation time of x[0] in seconds. */
+int tg_shots_push(struct tg_shots *s, const float *x, size_t n, double t0);
+/* Flush, post-process (echoes, bursts) and hand the events to res. */
+int tg_shots_finish(struct tg_shots *s, struct tg_shots_result *res);
+void tg_shots_free(struct tg_shots *s);
+
+void tg_shots_result_release(struct tg_shots_result *res);
+
+const char *tg_shots_class_name(enum tg_shot_class c);
+
+#endif

@@ -1,0 +1,386 @@
+/*
+ * test_sync.c - audio sync on the conformance pairs and on generated
+ * "two phones in one street" scenes.  Prints a per-pair table.
+ */
+#include "harness.h"
+#include "audio_util.h"
+
+#include <time.h>
+
+#include "audio/sync.h"
+
+#define RATE 8000
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int cmp_d(const void *p, const void *q)
+{
+	double a = *(const double *)p, b = *(const double *)q;
+	return a < b ? -1 : a > b;
+}
+
+static void print_row(const char *name, const char *cond, int related, double truth,
+		      const struct tg_sync_result *r, double secs)
+{
+	char est[32] = "-", err[32] = "-";
+
+	if (r->aligned)
+		snprintf(est, sizeof(est), "%.5f", r->offset_mid_s);
+	if (r->aligned && related)
+		snprintf(err, sizeof(err), "%.3f", fabs(r->offset_mid_s - truth) * 1000.0);
+	printf("| %s | %s | %s | %s | %s | %s | %.1f | %d/%d | %.2f | %.1f | %.2f |\n", name, cond,
+	       related ? "yes" : "no", related ? "" : "-", est, err, r->median_z,
+	       r->consistent, r->windows, r->confidence, r->drift_ppm, secs);
+	if (!r->aligned)
+		printf("|   | (%s) |||||||||\n", r->reason);
+}
+
+static void test_conformance_pairs(void)
+{
+	const char *cdir = tg_test_conformance("audio/sync");
+	char dir[1024], path[2048], line[1024];
+	FILE *f;
+	double errs[64];
+	int nerr = 0;
+
+	if (!cdir)
+		return;
+	if (strlen(cdir) >= sizeof(dir)) {
+		SKIP("conformance path too long");
+		return;
+	}
+	memcpy(dir, cdir, strlen(cdir) + 1);
+	snprintf(path, sizeof(path), "%s/../truth.csv", dir);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	printf("\n### Sync: conformance pairs (rate %d Hz)\n\n", RATE);
+	printf("| pair | condition | related | | estimate s (mid) | err ms | median z | consistent | conf | drift ppm | time s |\n");
+	printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char a[128], b[128], cond[128], rel[8], *fld[9];
+		char *p = line, *save = NULL, *tok;
+		int k = 0, related;
+		double truth = 0.0, drift = 0.0, t0;
+		float *xa, *xb;
+		size_t na = 0, nb = 0;
+		struct tg_sync_result r;
+
+		line[strcspn(line, "\r\n")] = 0;
+		/* empty fields matter: split on commas by hand */
+		for (tok = p; k < 9; k++) {
+			fld[k] = tok;
+			tok = strchr(tok, ',');
+			if (!tok)
+				break;
+			*tok++ = 0;
+		}
+		(void)save;
+		if (k < 8)
+			continue;
+		snprintf(a, sizeof(a), "%s", fld[0]);
+		snprintf(b, sizeof(b), "%s", fld[1]);
+		snprintf(cond, sizeof(cond), "%s", fld[6]);
+		snprintf(rel, sizeof(rel), "%s", fld[7]);
+		related = strcmp(rel, "yes") == 0;
+		if (related) {
+			truth = atof(fld[8]);
+			drift = atof(fld[3]);
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, a);
+		xa = tg_test_decode(path, RATE, &na);
+		snprintf(path, sizeof(path), "%s/%s", dir, b);
+		xb = tg_test_decode(path, RATE, &nb);
+		CHECK(xa && xb);
+		if (!xa || !xb) {
+			free(xa);
+			free(xb);
+			continue;
+		}
+		t0 = now_s();
+		CHECK_INT(tg_sync_compute(xa, na, xb, nb, RATE, &r), 0);
+		print_row(a, cond, related, truth, &r, now_s() - t0);
+		if (related) {
+			CHECK(r.aligned);
+			if (r.aligned) {
+				double e = fabs(r.offset_mid_s - truth);
+				errs[nerr++] = e;
+				CHECK(e <= 0.005);
+				if (drift != 0.0)
+					CHECK_NEAR(r.drift_ppm, drift, 20.0);
+			}
+		} else {
+			CHECK(!r.aligned);
+		}
+		free(xa);
+		free(xb);
+	}
+	fclose(f);
+	if (nerr) {
+		qsort(errs, (size_t)nerr, sizeof(double), cmp_d);
+		printf("\nrelated pairs aligned: %d; median error %.3f ms, max %.3f ms\n", nerr,
+		       errs[nerr / 2] * 1000.0, errs[nerr - 1] * 1000.0);
+		CHECK(errs[nerr / 2] <= 0.001);
+	}
+}
+
+/* --- generated scenes ------------------------------------------------- */
+
+struct snd {
+	float *x;
+	size_t n;
+};
+
+static int load(struct snd *s, const char *path)
+{
+	s->x = tg_test_decode(path, RATE, &s->n);
+	return s->x ? 0 : -1;
+}
+
+#define NSRC 8
+static const char *const src_paths[NSRC] = {
+	"/usr/share/games/hedgewars/Data/Sounds/gun.ogg",
+	"/usr/share/games/hedgewars/Data/Sounds/shotgunfire.ogg",
+	"/usr/share/lmms/samples/drums/clap01.ogg",
+	"/usr/share/lmms/samples/drums/snare01.ogg",
+	"/usr/share/codec2/wav/vk5qi.wav",
+	"/usr/share/codec2/wav/david4.wav",
+	"/usr/share/codec2/wav/ve9qrp.wav",
+	"/usr/share/lmms/samples/drums/kick01.ogg",
+};
+static const char *const crowd_paths[2] = {
+	"/usr/share/games/heroes/sfx/foule1.wav",
+	"/usr/share/games/heroes/sfx/foule2.wav",
+};
+
+/*
+ * One street scene heard by two phones.  Each event has its own distance
+ * to each phone (own delay and level); each phone has its own reverberation
+ * (sox reverb), crowd noise and codec.  B starts b_start seconds into A's
+ * timeline.  Returns the true offset (median of the per-event offsets) and
+ * their spread.
+ */
+static int make_scene(const struct snd *src, const struct snd *crowd, uint64_t seed,
+		      double dur, double b_start, double b_dur, float **pa, size_t *pna,
+		      float **pb, size_t *pnb, double *truth, double *spread)
+{
+	const char *scr = tg_test_scratch();
+	size_t n = (size_t)(dur * RATE), i;
+	float *m1 = calloc(n, sizeof(float)), *m2 = calloc(n, sizeof(float));
+	double offs[64], t = 0.5;
+	int ne = 0, mic, ret = -1;
+	char cmd[8192], raw[2][512], out[2][512];
+	uint64_t s = seed;
+
+	if (!m1 || !m2)
+		goto out;
+	while (t < dur - 2.0 && ne < 64) {
+		int k = (int)(tg_test_rand(&s) * NSRC);
+		double r1 = 3.0 + 20.0 * tg_test_rand(&s);
+		double r2 = r1 + (tg_test_rand(&s) - 0.5) * 3.0;  /* phones ~1.5 m apart */
+		size_t len = src[k].n, off = 0;
+
+		if (k >= 4 && k <= 6) {  /* speech: a 1-3 s excerpt */
+			size_t want = (size_t)((1.0 + 2.0 * tg_test_rand(&s)) * RATE);
+			if (want < len) {
+				off = (size_t)(tg_test_rand(&s) * (double)(len - want));
+				len = want;
+			}
+		}
+		if (r2 < 1.0)
+			r2 = 1.0;
+		tg_test_mix(m1, n, src[k].x + off, len, (long)((t + r1 / 343.0) * RATE),
+			    (float)(2.0 / r1));
+		tg_test_mix(m2, n, src[k].x + off, len, (long)((t + r2 / 343.0) * RATE),
+			    (float)(2.0 / r2));
+		offs[ne++] = (r2 - r1) / 343.0;
+		t += 0.3 + 2.0 * tg_test_rand(&s) + (double)len / RATE * 0.5;
+	}
+	qsort(offs, (size_t)ne, sizeof(double), cmp_d);
+	*truth = -b_start + offs[ne / 2];
+	*spread = offs[ne - 1] - offs[0];
+	for (mic = 0; mic < 2; mic++) {
+		float *m = mic ? m2 : m1;
+		const struct snd *c = &crowd[mic];
+		double rs = tg_test_rms(m, n), rc = tg_test_rms(c->x, c->n);
+		double snr_db = mic ? 0.0 : 6.0;
+		float g = (float)(rs / (rc + 1e-9) * pow(10.0, -snr_db / 20.0));
+		size_t st = (size_t)(tg_test_rand(&s) * (double)c->n);
+
+		for (i = 0; i < n; i++)
+			m[i] += g * c->x[(st + i) % c->n];
+		for (i = 0; i < n; i++)
+			m[i] *= mic ? 0.5f : 0.25f;  /* different levels */
+		snprintf(raw[mic], sizeof(raw[mic]), "%s/mic%d-%llu.raw", scr, mic,
+			 (unsigned long long)seed);
+		snprintf(out[mic], sizeof(out[mic]), "%s/mic%d-%llu.%s", scr, mic,
+			 (unsigned long long)seed, mic ? "ogg" : "m4a");
+		if (tg_test_write_raw(raw[mic], m, n) < 0)
+			goto out;
+	}
+	/* phone A: small room reverb, AAC; phone B: longer reverb, cut, Opus */
+	snprintf(cmd, sizeof(cmd),
+		 "sox -V1 -q -t f32 -r %d -c 1 %s -t wav - reverb 30 50 40 gain -n -3 | "
+		 "ffmpeg -nostdin -v error -y -i - -c:a aac -b:a 64k %s && "
+		 "sox -V1 -q -t f32 -r %d -c 1 %s -t wav - reverb 80 30 100 trim %.3f %.3f gain -n -6 | "
+		 "ffmpeg -nostdin -v error -y -i - -c:a libopus -b:a 24k %s",
+		 RATE, raw[0], out[0], RATE, raw[1], b_start, b_dur, out[1]);
+	if (tg_test_sh(cmd) < 0)
+		goto out;
+	*pa = tg_test_decode(out[0], RATE, pna);
+	*pb = tg_test_decode(out[1], RATE, pnb);
+	ret = *pa && *pb ? 0 : -1;
+out:
+	free(m1);
+	free(m2);
+	return ret;
+}
+
+static void test_two_phones(void)
+{
+	struct snd src[NSRC], crowd[2];
+	int i, ok = 1, related;
+
+	memset(src, 0, sizeof(src));
+	memset(crowd, 0, sizeof(crowd));
+	for (i = 0; i < NSRC; i++)
+		if (load(&src[i], src_paths[i]) < 0)
+			ok = 0;
+	for (i = 0; i < 2; i++)
+		if (load(&crowd[i], crowd_paths[i]) < 0)
+			ok = 0;
+	if (!ok) {
+		SKIP("sound packages missing (scripts/install-deps): generated scenes skipped");
+		goto out;
+	}
+	printf("\n### Sync: generated two-phone street scenes (own delay per event and phone, "
+	       "own reverb, crowd noise, levels, AAC vs Opus)\n\n");
+	printf("| scene | condition | related | spread ms | estimate s (mid) | err ms | median z | consistent | conf | drift ppm | time s |\n");
+	printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+	for (i = 0; i < 6; i++) {
+		float *a = NULL, *b = NULL, *b2 = NULL;
+		size_t na = 0, nb = 0, nb2 = 0;
+		double truth = 0, spread = 0, dummy, dummy2, t0;
+		struct tg_sync_result r;
+		char name[32], cond[64];
+
+		related = i < 4;
+		snprintf(name, sizeof(name), "street%d", i + 1);
+		if (make_scene(src, crowd, 1000 + (uint64_t)i, 45.0, 6.0 + i * 2.5, 25.0,
+			       &a, &na, &b, &nb, &truth, &spread) < 0) {
+			CHECK(0);
+			free(a);
+			free(b);
+			continue;
+		}
+		if (!related) {
+			/* B from another scene built from the same sound files:
+			 * shared gunshots and claps, different events */
+			free(b);
+			b = NULL;
+			if (make_scene(src, crowd, 5000 + (uint64_t)i, 45.0, 8.0, 25.0,
+				       &b2, &nb2, &b, &nb, &dummy, &dummy2) < 0) {
+				CHECK(0);
+				free(a);
+				free(b2);
+				continue;
+			}
+			free(b2);
+		}
+		snprintf(cond, sizeof(cond), related ? "street, B 25 s cut" :
+			 "unrelated scenes, same sound files");
+		t0 = now_s();
+		CHECK_INT(tg_sync_compute(a, na, b, nb, RATE, &r), 0);
+		{
+			char est[32] = "-", err[32] = "-";
+			if (r.aligned)
+				snprintf(est, sizeof(est), "%.5f", r.offset_mid_s);
+			if (r.aligned && related)
+				snprintf(err, sizeof(err), "%.3f",
+					 fabs(r.offset_mid_s - truth) * 1000.0);
+			printf("| %s | %s | %s | %.1f | %s | %s | %.1f | %d/%d | %.2f | %.1f | %.2f |\n",
+			       name, cond, related ? "yes" : "no", related ? spread * 1000 : 0.0,
+			       est, err, r.median_z, r.consistent, r.windows, r.confidence,
+			       r.drift_ppm, now_s() - t0);
+			if (!r.aligned)
+				printf("|   | (%s) |||||||||\n", r.reason);
+		}
+		if (related) {
+			CHECK(r.aligned);
+			if (r.aligned)
+				CHECK(fabs(r.offset_mid_s - truth) <= 0.005 + spread / 2.0);
+		} else {
+			CHECK(!r.aligned);
+		}
+		free(a);
+		free(b);
+	}
+out:
+	for (i = 0; i < NSRC; i++)
+		free(src[i].x);
+	for (i = 0; i < 2; i++)
+		free(crowd[i].x);
+}
+
+static void test_synthetic_exact(void)
+{
+	/* bursts of noise (something to align: stationary noise has no
+	 * events), B = A delayed by 1234.5 samples: sub-sample accuracy */
+	size_t n = 20 * RATE, i;
+	float *a = malloc(n * sizeof(float)), *b = malloc(n * sizeof(float));
+	uint64_t s = 7;
+	struct tg_sync_result r;
+
+	if (!a || !b) {
+		free(a);
+		free(b);
+		CHECK(0);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		a[i] = (float)(0.1 * tg_test_gauss(&s));
+	for (i = 0; i < n; i += RATE / 4) {
+		float g = (float)(tg_test_rand(&s) < 0.5 ? 0.05 : 1.0);
+		size_t j;
+		for (j = i; j < i + RATE / 4 && j < n; j++)
+			a[j] *= g;
+	}
+	for (i = 0; i < n; i++) {
+		/* b(t) = a(t - 1234.5 / RATE): linear interpolation of a */
+		double x = (double)i - 1234.5;
+		long k = (long)floor(x);
+		double fr = x - (double)k;
+		b[i] = k >= 0 && (size_t)k + 1 < n ? (float)((1 - fr) * a[k] + fr * a[k + 1]) : 0.0f;
+	}
+	CHECK_INT(tg_sync_compute(a, n, b, n, RATE, &r), 0);
+	CHECK(r.aligned);
+	CHECK_NEAR(r.offset_mid_s, 1234.5 / RATE, 0.0001);
+	/* and the other way round: a negative offset */
+	CHECK_INT(tg_sync_compute(b, n, a, n, RATE, &r), 0);
+	CHECK(r.aligned);
+	CHECK_NEAR(r.offset_mid_s, -1234.5 / RATE, 0.0001);
+	/* unrelated noise */
+	for (i = 0; i < n; i++)
+		b[i] = (float)(0.1 * tg_test_gauss(&s));
+	CHECK_INT(tg_sync_compute(a, n, b, n, RATE, &r), 0);
+	CHECK(!r.aligned);
+	free(a);
+	free(b);
+}
+
+int main(void)
+{
+	RUN(test_synthetic_exact);
+	RUN(test_conformance_pairs);
+	RUN(test_two_phones);
+	return TEST_END();
+}
