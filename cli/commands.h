@@ -15,6 +15,7 @@ TG_DECLARE_COMMAND(log);
 TG_DECLARE_COMMAND(verify);
 TG_DECLARE_COMMAND(sun);
 TG_DECLARE_COMMAND(shadow);
+TG_DECLARE_COMMAND(tmk_score);
 /* helpers: add declarations above */
 
 #endif

@@ -37,6 +37,7 @@ static const struct command commands[] = {
 	{ "verify", cmd_verify, cmd_verify_help, 0, "check objects, catalog, custody chain and signatures" },
 	{ "sun", cmd_sun, cmd_sun_help, 0, "sun position, sunrise/sunset and twilight for a place and time" },
 	{ "shadow", cmd_shadow, cmd_shadow_help, 0, "times of day a shadow's direction/length fit, and back" },
+	{ "tmk-score", cmd_tmk_score, cmd_tmk_score_help, 0, "compare two TMK+PDQF video signatures (.tmk)" },
 	/* helpers: add commands above */
 };
 
