@@ -25,12 +25,14 @@ const char cmd_add_help[] =
 	"The same bytes added twice are stored once, but every acquisition (when,\n"
 	"from where, by whom, the original name and path) is recorded in the\n"
 	"custody log.  Any file type is accepted; media files are also probed and\n"
-	"their metadata stored.  Prints each item's id and SHA-256.\n"
+	"their metadata stored, then every analyser that applies runs in one\n"
+	"decode pass (see 'testigo analyse').  Prints each item's id and SHA-256.\n"
 	"\n"
 	"  --source URL       where the file was found (URL, channel, person)\n"
 	"  --collector NAME   who collected it (default: $TESTIGO_ACTOR or login)\n"
 	"  --note TEXT        a note recorded with the acquisition\n"
 	"  -r, --recursive    add the files inside folders (sorted by name)\n"
+	"  --no-analyse       only preserve and probe; run 'testigo analyse' later\n"
 	"  --json             one JSON document (see docs/json.md)\n"
 	"\n"
 	"Exit status: 0 all added; 3 some file could not be read; 4 case error.\n";
@@ -135,6 +137,7 @@ int cmd_add(int argc, char **argv)
 		{ "collector", required_argument, NULL, 'c' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "recursive", no_argument, NULL, 'r' },
+		{ "no-analyse", no_argument, NULL, 'A' },
 		TG_OUTPUT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -151,6 +154,7 @@ int cmd_add(int argc, char **argv)
 		case 'c': io.collector = optarg; break;
 		case 'n': io.note = optarg; break;
 		case 'r': recursive = 1; break;
+		case 'A': io.no_analysis = 1; break;
 		default:
 			if (!tg_output_option(opt, &fmt))
 				return tg_cli_usage(cmd_add_help, "add: unknown option");
@@ -198,6 +202,10 @@ int cmd_add(int argc, char **argv)
 		tg_out_str(o, "media_type", r.media_type);
 		tg_out_str(o, "status", r.new_item ? "added" : "already in case: acquisition recorded");
 		tg_out_int(o, "warnings", r.metadata ? count_observations(r.metadata, "warning") : 0);
+		tg_out_int(o, "analyses", r.analyses_run);
+		if (r.analyses_failed)
+			fprintf(stderr, "testigo: %s: %d analysis(es) failed: %s\n", files.paths[i],
+				r.analyses_failed, r.analysis_failures);
 		tg_out_end(o);
 		tg_ingest_result_release(&r);
 	}

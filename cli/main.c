@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "probe", cmd_probe, cmd_probe_help, 0, "show a file's metadata without adding it" },
 	{ "ls", cmd_ls, cmd_ls_help, TG_CMD_CASE, "list the items in the case" },
 	{ "show", cmd_show, cmd_show_help, TG_CMD_CASE, "show one item: metadata, acquisitions, findings" },
+	{ "analyse", cmd_analyse, cmd_analyse_help, TG_CMD_CASE, "run analysers on items already in the case" },
 	{ "log", cmd_log, cmd_log_help, TG_CMD_CASE, "show the chain-of-custody log" },
 	{ "verify", cmd_verify, cmd_verify_help, 0, "check objects, catalog, custody chain and signatures" },
 	{ "sun", cmd_sun, cmd_sun_help, 0, "sun position, sunrise/sunset and twilight for a place and time" },

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "case/analyse.h"
 #include "case/stage.h"
 #include "hash/sha256.h"
 #include "media/metadata.h"
@@ -195,6 +196,24 @@ out:
 	return ret;
 }
 
+/* The one decode pass of every analyser that applies (already done ones are skipped). */
+static int analyse_new_item(struct tg_case *c, const struct tg_ingest_opts *o,
+			    struct tg_ingest_result *out)
+{
+	struct tg_analyse_opts ao = { o->actor, NULL, 0, o->progress, o->progress_user };
+	struct tg_analyse_report rep;
+	struct tg_item it;
+	int ret = tg_store_item_get(c->store, out->item_id, &it);
+
+	if (ret < 0)
+		return ret;
+	ret = tg_case_analyse(c, &it, NULL, 0, &ao, &rep);
+	out->analyses_run = rep.ran;
+	out->analyses_failed = rep.failed;
+	snprintf(out->analysis_failures, sizeof(out->analysis_failures), "%s", rep.failures);
+	return ret;
+}
+
 int tg_ingest_file(struct tg_case *c, const char *path, const struct tg_ingest_opts *o,
 		   struct tg_ingest_result *out)
 {
@@ -234,6 +253,8 @@ int tg_ingest_file(struct tg_case *c, const char *path, const struct tg_ingest_o
 	tg_stage_forget(&st);	/* committed: the staged copy is now the object */
 	if (!had_finding)
 		ret = record_probe(c, o, out->sha256, slash ? slash + 1 : path, out);
+	if (ret == 0 && !o->no_analysis && strcmp(out->media_type, "other") != 0)
+		ret = analyse_new_item(c, o, out);
 out:
 	tg_stage_release(&st);
 	tg_probe_release(&p);

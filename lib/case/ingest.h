@@ -27,6 +27,7 @@ struct tg_ingest_opts {
 	const char *source;      /* URL or description of where it was found */
 	const char *collector;   /* who collected it */
 	const char *note;
+	int no_analysis;         /* skip the analysers (testigo add --no-analyse) */
 	tg_progress_fn progress;
 	void *progress_user;
 };
@@ -39,6 +40,8 @@ struct tg_ingest_result {
 	int new_item;            /* 0: these bytes were already in the case */
 	long long acquire_seq;
 	struct cJSON *metadata;  /* the normalised document (owned; NULL when not probed) */
+	int analyses_run, analyses_failed;
+	char analysis_failures[512];
 };
 
 void tg_ingest_result_release(struct tg_ingest_result *r);

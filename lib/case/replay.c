@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "case/analyse.h"
 #include "case/ingest.h"
 #include "case/stage.h"
 #include "util/error.h"
@@ -13,6 +14,7 @@ static const struct {
 } appliers[] = {
 	{ "acquire", tg_ingest_apply_acquire },
 	{ "probe", tg_ingest_apply_probe },
+	{ "analyse", tg_case_apply_analyse },
 };
 
 tg_case_apply_fn tg_case_applier(const char *action)

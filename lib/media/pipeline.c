@@ -217,6 +217,9 @@ static void video_flush(struct run *r)
 		if (!v->held || a->failed)
 			continue;
 		end = llround(r->video_end * a->fps);
+		/* a still image or a clip shorter than half a slot still gives its frame */
+		if (v->emitted == 0 && end <= v->next_slot)
+			end = v->next_slot + 1;
 		while (v->next_slot < end && !a->failed) {
 			emit(r, i, v->held, v->held_serial, v->next_slot / a->fps);
 			v->next_slot++;

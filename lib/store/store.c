@@ -37,7 +37,19 @@ static const char schema_v1[] =
 	"CREATE TABLE custody("
 	"  seq INTEGER PRIMARY KEY, time_utc TEXT NOT NULL, actor TEXT NOT NULL,"
 	"  action TEXT NOT NULL, item_sha256 TEXT, hash TEXT NOT NULL, prev TEXT NOT NULL);"
-	"CREATE INDEX custody_item ON custody(item_sha256);";
+	"CREATE INDEX custody_item ON custody(item_sha256);"
+	"CREATE TABLE frame_hashes("
+	"  item_id INTEGER NOT NULL REFERENCES items(id), kind TEXT NOT NULL,"
+	"  frame INTEGER NOT NULL, pts_s REAL NOT NULL, quality INTEGER NOT NULL,"
+	"  hash BLOB NOT NULL, PRIMARY KEY(item_id, kind, frame)) WITHOUT ROWID;"
+	"CREATE TABLE audio_events("
+	"  item_id INTEGER NOT NULL REFERENCES items(id), kind TEXT NOT NULL,"
+	"  time_s REAL NOT NULL, class TEXT NOT NULL, confidence REAL, peak_dbfs REAL,"
+	"  clipped INTEGER NOT NULL DEFAULT 0, burst INTEGER, details TEXT);"
+	"CREATE INDEX audio_events_item ON audio_events(item_id, kind);"
+	"CREATE TABLE blobs("
+	"  item_id INTEGER NOT NULL REFERENCES items(id), name TEXT NOT NULL,"
+	"  data BLOB NOT NULL, PRIMARY KEY(item_id, name)) WITHOUT ROWID;";
 
 int tg_store_fail(struct tg_store *s, const char *what)
 {
@@ -121,6 +133,8 @@ int tg_store_open(struct tg_store **out, const char *path, int create)
 		ret = exec(s, "BEGIN IMMEDIATE");
 		if (ret == 0)
 			ret = exec(s, schema_v1);
+		for (int i = 0; ret == 0 && tg_store_schema_parts[i]; i++)
+			ret = exec(s, tg_store_schema_parts[i]);
 		if (ret == 0)
 			ret = exec(s, "PRAGMA user_version=1; COMMIT");
 		if (ret < 0) {

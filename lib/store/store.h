@@ -16,6 +16,11 @@
  *            confidence, result, seq, UNIQUE(item_id, analyser, version, params))
  *   custody(seq PRIMARY KEY, time_utc, actor, action, item_sha256, hash, prev)
  *   meta(key PRIMARY KEY, value)
+ *   frame_hashes(item_id, kind, frame, pts_s, quality, hash BLOB(32))
+ *   audio_events(item_id, kind, time_s, class, confidence, peak_dbfs, clipped,
+ *                burst, details JSON)
+ *   blobs(item_id, name, data): compact per-item data (TMK signature, audio
+ *         envelope for sync) that analyses read back
  */
 #ifndef TG_STORE_H
 #define TG_STORE_H
@@ -95,5 +100,43 @@ typedef int (*tg_store_custody_cb)(void *user, const struct tg_custody_row *r);
 /* item_sha256 may be NULL for every entry. */
 int tg_store_custody(struct tg_store *s, const char *item_sha256,
 		     tg_store_custody_cb cb, void *user);
+
+/* Per-frame perceptual hashes (kind: "vpdq", "keyframe", ...). */
+struct tg_frame_hash_row {
+	long long item_id;
+	long long frame;
+	double pts_s;
+	int quality;
+	unsigned char hash[32];
+};
+/* Replace every row of (item, kind) with these. */
+int tg_store_frame_hashes_put(struct tg_store *s, long long item_id, const char *kind,
+			      const struct tg_frame_hash_row *rows, size_t n);
+typedef int (*tg_store_frame_hash_cb)(void *user, const struct tg_frame_hash_row *r);
+/* item_id 0: every item. */
+int tg_store_frame_hashes(struct tg_store *s, long long item_id, const char *kind,
+			  tg_store_frame_hash_cb cb, void *user);
+
+/* Audio events (kind: "impulse" for every detected event). */
+struct tg_audio_event_row {
+	long long item_id;
+	double time_s;
+	const char *cls;	/* gunshot, clap, echo, ... */
+	double confidence, peak_dbfs;
+	int clipped;
+	int burst;		/* burst number, 0 none */
+	const char *details;	/* JSON or NULL */
+};
+int tg_store_audio_events_put(struct tg_store *s, long long item_id, const char *kind,
+			      const struct tg_audio_event_row *rows, size_t n);
+typedef int (*tg_store_audio_event_cb)(void *user, const struct tg_audio_event_row *r);
+int tg_store_audio_events(struct tg_store *s, long long item_id, const char *kind,
+			  tg_store_audio_event_cb cb, void *user);
+
+/* Blobs: *data is malloc'ed (free it); TG_ENOTFOUND when absent. */
+int tg_store_blob_put(struct tg_store *s, long long item_id, const char *name,
+		      const void *data, size_t len);
+int tg_store_blob_get(struct tg_store *s, long long item_id, const char *name,
+		      void **data, size_t *len);
 
 #endif

@@ -21,4 +21,11 @@ void tg_store_bind_text(sqlite3_stmt *st, int idx, const char *v);
 /* Column text, never NULL ("" for NULL). */
 const char *tg_store_col_text(sqlite3_stmt *st, int col);
 
+/*
+ * Schema parts owned by other store files (store_incident.c, ...), run after
+ * the core schema when a catalog is created.  NULL-terminated; the list is
+ * in store_schema.c.
+ */
+extern const char *const tg_store_schema_parts[];
+
 #endif

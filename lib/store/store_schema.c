@@ -1,0 +1,7 @@
+/* store_schema.c - the schema parts of the store files beyond the core tables. */
+#include "store/store_internal.h"
+
+const char *const tg_store_schema_parts[] = {
+	/* helpers: add schema parts above (each defined in its own store_*.c) */
+	NULL
+};
