@@ -1,4 +1,6 @@
 /* store_schema.c - the schema parts of the store files beyond the core tables. */
+#include <stddef.h>
+
 #include "store/store_internal.h"
 
 const char *const tg_store_schema_parts[] = {
