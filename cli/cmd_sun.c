@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "case/case.h"
+#include "case/suncheck.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -21,6 +25,7 @@ const char cmd_sun_help[] =
 "usage: testigo sun --lat LAT --lon LON (--time ISO8601 | --date YYYY-MM-DD)\n"
 "                   [--utc-offset H] [--elevation M] [--pressure MBAR] [--temp C]\n"
 "                   [--delta-t S] [--step MIN] [--json | --csv]\n"
+"       testigo sun --item ITEM [--lat LAT --lon LON] [--time ISO8601] [--json]\n"
 "\n"
 "The sun's topocentric position (NREL SPA: zenith, azimuth from north eastward,\n"
 "elevation with and without refraction, declination, hour angle, equation of\n"
@@ -40,10 +45,55 @@ const char cmd_sun_help[] =
 "  --pressure MBAR  mean local pressure (default 1013.25)\n"
 "  --temp C         mean local temperature (default 15)\n"
 "  --delta-t S      TT - UT1 in seconds (default: estimated from the date)\n"
-"  --json, --csv    machine-readable output (fields in docs/json-sun.md)\n";
+"  --json, --csv    machine-readable output (fields in docs/json-sun.md)\n"
+"\n"
+"With --item, check an item of the case: its GPS position and capture time\n"
+"(or the ones given, since metadata is often stripped) give the sun's\n"
+"elevation and azimuth, the phase of the day and the expected shadow, and\n"
+"the footage's brightness is compared with them: daylight footage claimed\n"
+"at night, or night footage claimed in full daylight, is flagged with the\n"
+"numbers that led there.  The check is recorded as the item's \"sun\"\n"
+"finding with a custody entry.\n";
 
 enum { OPT_LAT = 256, OPT_LON, OPT_TIME, OPT_DATE, OPT_OFFSET, OPT_ELEV, OPT_PRES,
-       OPT_TEMP, OPT_DT, OPT_STEP };
+       OPT_TEMP, OPT_DT, OPT_STEP, OPT_ITEM };
+
+/* testigo sun --item: the check recorded as a finding. */
+static int sun_item(const char *spec, const struct tg_suncheck_given *g, enum tg_out_format fmt)
+{
+	struct tg_case *c = NULL;
+	struct tg_item it;
+	struct tg_out *o;
+	cJSON *r = NULL, *v;
+	char *dir = NULL;
+	int ret = tg_case_find(tg_cli_case_dir(), &dir);
+
+	if (ret == 0)
+		ret = tg_case_open(&c, dir);
+	free(dir);
+	if (ret == 0)
+		ret = tg_store_item_find(c->store, spec, &it);
+	if (ret == 0)
+		ret = tg_case_sun_check(c, &it, g, tg_cli_actor(), &r);
+	if (ret < 0) {
+		tg_case_close(c);
+		return tg_cli_fail(ret);
+	}
+	o = tg_out_new(fmt);
+	tg_out_int(o, "item", it.id);
+	tg_out_str(o, "sha256", it.sha256);
+	while ((v = r->child)) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "%s", v->string);
+		tg_out_json(o, key, cJSON_DetachItemViaPointer(r, v));
+	}
+	cJSON_Delete(r);
+	ret = tg_out_print(o, stdout);
+	tg_out_free(o);
+	tg_case_close(c);
+	return ret < 0 ? tg_cli_fail(ret) : 0;
+}
 
 static int parse_num(const char *s, double *v)
 {
@@ -163,12 +213,13 @@ int cmd_sun(int argc, char **argv)
 		{ "temp", required_argument, NULL, OPT_TEMP },
 		{ "delta-t", required_argument, NULL, OPT_DT },
 		{ "step", required_argument, NULL, OPT_STEP },
+		{ "item", required_argument, NULL, OPT_ITEM },
 		TG_OUTPUT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tg_spa_params p;
 	struct tg_isotime when;
-	const char *time_s = NULL, *date_s = NULL;
+	const char *time_s = NULL, *date_s = NULL, *item_s = NULL;
 	int have_lat = 0, have_lon = 0, have_offset = 0, offset_min = 0, c, ret;
 	enum tg_out_format fmt = TG_OUT_TEXT;
 	double step_min = 60, v = 0;
@@ -185,6 +236,10 @@ int cmd_sun(int argc, char **argv)
 		if (c == '?' || c == ':')
 			return tg_cli_usage(cmd_sun_help, "sun: unknown option or missing value: %s",
 					    argv[optind - 1]);
+		if (c == OPT_ITEM) {
+			item_s = optarg;
+			continue;
+		}
 		if (name && c != OPT_TIME && c != OPT_DATE && c != OPT_OFFSET &&
 		    parse_num(optarg, &v))
 			return tg_cli_usage(cmd_sun_help, "sun: --%s: not a number: '%s'", name,
@@ -210,6 +265,35 @@ int cmd_sun(int argc, char **argv)
 	}
 	if (optind < argc)
 		return tg_cli_usage(cmd_sun_help, "sun: unexpected argument '%s'", argv[optind]);
+	if (item_s) {
+		struct tg_suncheck_given g = { 0 };
+
+		if (date_s || have_lat != have_lon)
+			return tg_cli_usage(cmd_sun_help, "sun: --item takes --lat and --lon together, "
+					    "and --time, not --date");
+		g.have_lat = have_lat;
+		g.have_lon = have_lon;
+		g.lat = p.latitude;
+		g.lon = p.longitude;
+		g.elevation_m = p.elevation;
+		g.pressure_mbar = p.pressure;
+		g.temperature_c = p.temperature;
+		g.have_offset = have_offset;
+		g.offset_min = offset_min;
+		if (time_s) {
+			if (tg_isotime_parse(time_s, &when) < 0 || !when.has_time ||
+			    (!when.has_offset && !have_offset))
+				return tg_cli_usage(cmd_sun_help, "sun: --time: expected an ISO 8601 "
+						    "time with its UTC offset, got '%s'", time_s);
+			g.have_time = 1;
+			g.time = when.has_offset ? when.unix_s : when.unix_s - offset_min * 60.0;
+			if (when.has_offset && !have_offset) {
+				g.have_offset = 1;
+				g.offset_min = when.offset_min;
+			}
+		}
+		return sun_item(item_s, &g, fmt);
+	}
 	if (!have_lat || !have_lon)
 		return tg_cli_usage(cmd_sun_help, "sun: --lat and --lon are required");
 	if (!time_s == !date_s)

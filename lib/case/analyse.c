@@ -253,6 +253,77 @@ out:
 	return ret;
 }
 
+/* A finding whose result travels in the custody entry itself. */
+static int apply_embedded(struct tg_case *c, const struct tg_custody_entry *e, void *user)
+{
+	const cJSON *d = e->details;
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(d, "analyser");
+	const cJSON *version = cJSON_GetObjectItemCaseSensitive(d, "version");
+	const cJSON *params = cJSON_GetObjectItemCaseSensitive(d, "params");
+	const cJSON *result = cJSON_GetObjectItemCaseSensitive(d, "result");
+	const cJSON *conf = cJSON_GetObjectItemCaseSensitive(d, "confidence");
+	char *ptext = NULL, *rtext = NULL;
+	struct tg_finding f = { 0 };
+	struct tg_item it;
+	int ret;
+
+	(void)user;
+	ret = tg_store_item_by_sha(c->store, e->item, &it);
+	if (ret < 0)
+		return ret == TG_ENOTFOUND ? tg_error(TG_ECASE, "custody entry %lld: finding about an "
+						      "unknown item", e->seq) : ret;
+	if (!cJSON_IsString(name) || !cJSON_IsString(version) || !result)
+		return tg_error(TG_ECASE, "custody entry %lld: incomplete finding", e->seq);
+	ptext = params ? cJSON_PrintUnformatted(params) : NULL;
+	rtext = cJSON_PrintUnformatted(result);
+	if (!rtext) {
+		cJSON_free(ptext);
+		return tg_error(TG_ENOMEM, "out of memory");
+	}
+	f.item_id = it.id;
+	f.analyser = name->valuestring;
+	f.version = version->valuestring;
+	f.params = ptext ? ptext : "{}";
+	f.created_utc = e->time;
+	f.status = "ok";
+	f.confidence = cJSON_IsNumber(conf) ? conf->valuedouble : NAN;
+	f.result = rtext;
+	f.seq = e->seq;
+	ret = tg_store_finding_put(c->store, &f);
+	cJSON_free(ptext);
+	cJSON_free(rtext);
+	return ret;
+}
+
+int tg_case_record_finding(struct tg_case *c, const struct tg_item *item, const char *analyser,
+			   const char *version, const cJSON *params, const cJSON *result,
+			   double confidence, const char *actor)
+{
+	cJSON *d = cJSON_CreateObject();
+	char *text = cJSON_PrintUnformatted(result), hash[65];
+	int ret;
+
+	if (!d || !text) {
+		cJSON_Delete(d);
+		cJSON_free(text);
+		return tg_error(TG_ENOMEM, "out of memory");
+	}
+	tg_sha256_buf(text, strlen(text), NULL, hash);
+	cJSON_AddStringToObject(d, "analyser", analyser);
+	cJSON_AddStringToObject(d, "version", version);
+	cJSON_AddItemToObject(d, "params", params ? cJSON_Duplicate(params, 1) : cJSON_CreateObject());
+	cJSON_AddStringToObject(d, "tool", "testigo " TG_VERSION);
+	cJSON_AddStringToObject(d, "status", "ok");
+	if (!isnan(confidence))
+		cJSON_AddNumberToObject(d, "confidence", confidence);
+	cJSON_AddStringToObject(d, "result_sha256", hash);
+	cJSON_AddItemToObject(d, "result", cJSON_Duplicate(result, 1));
+	ret = tg_case_record(c, actor, "analyse", item->sha256, d, apply_embedded, NULL, NULL);
+	cJSON_Delete(d);
+	cJSON_free(text);
+	return ret;
+}
+
 int tg_case_apply_analyse(struct tg_case *c, const struct tg_custody_entry *e, void *user)
 {
 	const cJSON *d = e->details;
@@ -268,7 +339,8 @@ int tg_case_apply_analyse(struct tg_case *c, const struct tg_custody_entry *e, v
 	char *ptext = NULL, *text = NULL, *obj = NULL;
 	int ret, ok;
 
-	(void)user;
+	if (cJSON_GetObjectItemCaseSensitive(d, "result"))
+		return apply_embedded(c, e, user);
 	ret = tg_store_item_by_sha(c->store, e->item, &it);
 	if (ret < 0)
 		return ret == TG_ENOTFOUND ? tg_error(TG_ECASE, "custody entry %lld: analysis of an "

@@ -76,6 +76,15 @@ struct tg_analyse_report {
 int tg_case_analyse(struct tg_case *c, const struct tg_item *item, const char *const *names,
 		    int n, const struct tg_analyse_opts *opts, struct tg_analyse_report *report);
 
+/*
+ * Record a finding computed without decoding (the sun check, an analyst's
+ * measurement): the result itself goes into the custody entry's details, so
+ * replay restores it exactly.  params and result are borrowed.
+ */
+int tg_case_record_finding(struct tg_case *c, const struct tg_item *item, const char *analyser,
+			   const char *version, const struct cJSON *params,
+			   const struct cJSON *result, double confidence, const char *actor);
+
 /* Replay applier for "analyse" entries (replay.c). */
 int tg_case_apply_analyse(struct tg_case *c, const struct tg_custody_entry *e, void *user);
 

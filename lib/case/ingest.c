@@ -75,7 +75,7 @@ int tg_ingest_apply_acquire(struct tg_case *c, const struct tg_custody_entry *e,
 	return ret;
 }
 
-int tg_ingest_probe_object(struct tg_case *c, const char *sha256, cJSON **doc)
+int tg_ingest_probe_object(struct tg_case *c, const char *sha256, const char *name, cJSON **doc)
 {
 	struct tg_probe p;
 	char *path = tg_case_object_path(c, sha256);
@@ -87,6 +87,8 @@ int tg_ingest_probe_object(struct tg_case *c, const char *sha256, cJSON **doc)
 	tg_probe_init(&p);
 	ret = tg_probe_file(&p, path);
 	if (ret == 0) {
+		/* the file name is evidence too (a claimed capture time): use the original */
+		snprintf(p.name, sizeof(p.name), "%s", name);
 		*doc = tg_metadata_document(&p, sha256);
 		if (!*doc)
 			ret = tg_error(TG_ENOMEM, "out of memory");
@@ -111,11 +113,9 @@ int tg_ingest_apply_probe(struct tg_case *c, const struct tg_custody_entry *e, v
 	if (!text) {
 		cJSON *doc;
 
-		ret = tg_ingest_probe_object(c, e->item, &doc);
+		ret = tg_ingest_probe_object(c, e->item, it.first_name, &doc);
 		if (ret < 0)
 			return ret;
-		/* the original name is the acquisition's, not the object's */
-		cJSON_ReplaceItemInObject(doc, "name", cJSON_CreateString(it.first_name));
 		owned = cJSON_PrintUnformatted(doc);
 		cJSON_Delete(doc);
 		if (!owned)
@@ -166,11 +166,10 @@ static int record_probe(struct tg_case *c, const struct tg_ingest_opts *o, const
 {
 	cJSON *doc = NULL, *details = NULL, *obs;
 	char *text = NULL, hash[65];
-	int ret = tg_ingest_probe_object(c, sha, &doc);
+	int ret = tg_ingest_probe_object(c, sha, name, &doc);
 
 	if (ret < 0)
 		return ret;
-	cJSON_ReplaceItemInObject(doc, "name", cJSON_CreateString(name));
 	text = cJSON_PrintUnformatted(doc);
 	details = cJSON_CreateObject();
 	if (!text || !details) {

@@ -53,7 +53,8 @@ int tg_ingest_file(struct tg_case *c, const char *path, const struct tg_ingest_o
 int tg_ingest_apply_acquire(struct tg_case *c, const struct tg_custody_entry *e, void *user);
 int tg_ingest_apply_probe(struct tg_case *c, const struct tg_custody_entry *e, void *user);
 
-/* Probe an object of the case and build its metadata document. */
-int tg_ingest_probe_object(struct tg_case *c, const char *sha256, struct cJSON **doc);
+/* Probe an object of the case and build its metadata document under its original name. */
+int tg_ingest_probe_object(struct tg_case *c, const char *sha256, const char *name,
+			   struct cJSON **doc);
 
 #endif

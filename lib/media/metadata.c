@@ -369,6 +369,15 @@ static void gps(cJSON *doc, const struct tg_probe *p, cJSON *obs)
 		cJSON_AddNullToObject(doc, "gps");
 		return;
 	}
+	if (lat == 0 && lon == 0)
+		observe(obs, "gps_no_fix", "warning",
+			"the GPS position is exactly 0,0: a placeholder some phones write without a fix");
+	if (p->has_exif && p->exif.has_gps && (strcasestr(p->exif.gps_method, "CELL") ||
+					       strcasestr(p->exif.gps_method, "NETWORK") ||
+					       strcasestr(p->exif.gps_method, "WLAN")))
+		observe(obs, "gps_imprecise", "notice",
+			"the position came from %s, not satellites: expect hundreds of metres to "
+			"kilometres of error, and it may be stale", p->exif.gps_method);
 	cJSON_AddNumberToObject(g, "lat", round(lat * 1e7) / 1e7);
 	cJSON_AddNumberToObject(g, "lon", round(lon * 1e7) / 1e7);
 	if (has_alt)
@@ -403,6 +412,8 @@ static void device(cJSON *doc, const struct tg_probe *p)
 
 static void other_observations(const struct tg_probe *p, const struct claims *cs, cJSON *obs)
 {
+	double now = tg_isotime_now();
+
 	const char *ed;
 	struct tg_nametime nt;
 	int is_photo = strcmp(p->media_type, "image") == 0;
@@ -461,6 +472,11 @@ static void other_observations(const struct tg_probe *p, const struct claims *cs
 	if (nt.found && !nt.has_time && nt.whatsapp && cs->n == 0)
 		observe(obs, "name_date_only", "info",
 			"the name carries only a date (WhatsApp names files by the day they were received)");
+	for (int i = 0; i < cs->n; i++)
+		if (cs->c[i].t > now + 14 * 3600.0)
+			observe(obs, "time_in_future", "warning",
+				"%s (%s) is in the future: the device clock was wrong or the value "
+				"was edited", cs->c[i].source, cs->c[i].text);
 	compare_claims(cs, obs);
 }
 
