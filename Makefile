@@ -83,11 +83,14 @@ check-sanitize:
 check: deps
 	$(MAKE) check-normal
 	$(MAKE) check-sanitize
+	$(MAKE) valgrind
 	$(MAKE) fuzz-smoke
 	@echo "check: all test suites passed"
 
+# The CLI tests under valgrind: memory errors and definite leaks fail them.
+VALGRIND_TESTS ?= tests/cli/t-init.sh tests/cli/t-add.sh tests/cli/t-verify.sh tests/cli/t-suncheck.sh
 valgrind: all
-	@TESTIGO=$(abspath $(O)/testigo) TESTIGO_WRAP='valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99' ./tests/run-cli
+	@TESTIGO=$(abspath $(O)/testigo) TESTIGO_WRAP='valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99' ./tests/run-cli $(VALGRIND_TESTS)
 
 # --- fuzzing (clang libFuzzer) ----------------------------------------------
 
