@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/timeargs.h"
 #include "report/output.h"
 #include "sun/shadow.h"
 #include "sun/spa.h"
@@ -41,44 +42,6 @@ const char cmd_shadow_help[] =
 
 enum { OPT_LAT = 256, OPT_LON, OPT_DATE, OPT_TIME, OPT_OFFSET, OPT_AZ, OPT_RATIO,
        OPT_TOL, OPT_STEP, OPT_ELEV };
-
-static int parse_num(const char *s, double *v)
-{
-	char *end;
-
-	*v = strtod(s, &end);
-	return end != s && *end == 0 && isfinite(*v) ? 0 : -1;
-}
-
-static int parse_offset(const char *s, int *minutes)
-{
-	int h, m, sign = 1;
-	double v;
-	const char *p = s;
-
-	if (strchr(s, ':')) {
-		if (*p == '+' || *p == '-')
-			sign = *p++ == '-' ? -1 : 1;
-		if (sscanf(p, "%2d:%2d", &h, &m) != 2 || m >= 60 || strlen(p) != 5)
-			return -1;
-		*minutes = sign * (h * 60 + m);
-	} else {
-		if (parse_num(s, &v))
-			return -1;
-		*minutes = (int)lround(v * 60.0);
-	}
-	return *minutes >= -18 * 60 && *minutes <= 18 * 60 ? 0 : -1;
-}
-
-static void out_time(struct tg_out *o, const char *name, double t, int offset_min)
-{
-	char key[64], buf[64];
-
-	snprintf(key, sizeof(key), "%s_utc", name);
-	tg_out_str(o, key, tg_isotime_utc(t, 0, buf, sizeof(buf)));
-	snprintf(key, sizeof(key), "%s_local", name);
-	tg_out_str(o, key, tg_isotime_at_offset(t, offset_min, 0, buf, sizeof(buf)));
-}
 
 /* Minutes one degree of error is worth at a rate in degrees per minute. */
 static void out_sensitivity(struct tg_out *o, const char *key, double rate)
@@ -120,7 +83,7 @@ static int inverse(const struct tg_spa_params *p, const char *time_s, int have_o
 	if (ret < 0)
 		return tg_cli_fail(ret);
 	o = tg_out_new(fmt);
-	out_time(o, "time", when.unix_s, offset_min);
+	tg_cli_out_time(o, "time", when.unix_s, offset_min);
 	out_offset(o, offset_min);
 	tg_out_num(o, "latitude", p->latitude, 6);
 	tg_out_num(o, "longitude", p->longitude, 6);
@@ -177,7 +140,7 @@ int cmd_shadow(int argc, char **argv)
 			return tg_cli_usage(cmd_shadow_help, "shadow: unknown option or missing "
 					    "value: %s", argv[optind - 1]);
 		if (name && c != OPT_DATE && c != OPT_TIME && c != OPT_OFFSET &&
-		    parse_num(optarg, &v))
+		    tg_cli_parse_num(optarg, &v))
 			return tg_cli_usage(cmd_shadow_help, "shadow: --%s: not a number: '%s'",
 					    name, optarg);
 		switch (c) {
@@ -186,7 +149,7 @@ int cmd_shadow(int argc, char **argv)
 		case OPT_DATE: date_s = optarg; break;
 		case OPT_TIME: time_s = optarg; break;
 		case OPT_OFFSET:
-			if (parse_offset(optarg, &offset_min))
+			if (tg_cli_parse_offset(optarg, &offset_min))
 				return tg_cli_usage(cmd_shadow_help, "shadow: --utc-offset: expected "
 						    "hours such as -5, +5.5 or +05:45 within 18 h, "
 						    "got '%s'", optarg);
@@ -248,9 +211,9 @@ int cmd_shadow(int argc, char **argv)
 		const struct tg_shadow_solution *s = &sol[i];
 
 		tg_out_begin(o, NULL);
-		out_time(o, "time", s->best, offset_min);
-		out_time(o, "start", s->start, offset_min);
-		out_time(o, "end", s->end, offset_min);
+		tg_cli_out_time(o, "time", s->best, offset_min);
+		tg_cli_out_time(o, "start", s->start, offset_min);
+		tg_cli_out_time(o, "end", s->end, offset_min);
 		tg_out_num(o, "duration_min", (s->end - s->start) / 60.0, 2);
 		tg_out_num(o, "mismatch_deg", s->mismatch, 4);
 		tg_out_num(o, "shadow_azimuth_deg", s->azimuth, 4);

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/timeargs.h"
 #include "report/output.h"
 #include "sun/spa.h"
 #include "sun/sun.h"
@@ -95,56 +96,12 @@ static int sun_item(const char *spec, const struct tg_suncheck_given *g, enum tg
 	return ret < 0 ? tg_cli_fail(ret) : 0;
 }
 
-static int parse_num(const char *s, double *v)
-{
-	char *end;
-
-	*v = strtod(s, &end);
-	return end != s && *end == 0 && isfinite(*v) ? 0 : -1;
-}
-
 /* "-5", "+5.5", "+05:45", "-03:00" -> minutes east of UTC */
-static int parse_offset(const char *s, int *minutes)
-{
-	int h, m, sign = 1;
-	double v;
-	const char *p = s;
-
-	if (strchr(s, ':')) {
-		if (*p == '+' || *p == '-')
-			sign = *p++ == '-' ? -1 : 1;
-		if (sscanf(p, "%2d:%2d", &h, &m) != 2 || m >= 60 || strlen(p) != 5)
-			return -1;
-		*minutes = sign * (h * 60 + m);
-	} else {
-		if (parse_num(s, &v))
-			return -1;
-		*minutes = (int)lround(v * 60.0);
-	}
-	return *minutes >= -18 * 60 && *minutes <= 18 * 60 ? 0 : -1;
-}
-
-static void out_time(struct tg_out *o, const char *name, double t, int offset_min)
-{
-	char key[64], buf[64];
-
-	snprintf(key, sizeof(key), "%s_utc", name);
-	if (isnan(t)) {
-		tg_out_null(o, key);
-		snprintf(key, sizeof(key), "%s_local", name);
-		tg_out_null(o, key);
-		return;
-	}
-	tg_out_str(o, key, tg_isotime_utc(t, 0, buf, sizeof(buf)));
-	snprintf(key, sizeof(key), "%s_local", name);
-	tg_out_str(o, key, tg_isotime_at_offset(t, offset_min, 0, buf, sizeof(buf)));
-}
-
 static void out_crossing(struct tg_out *o, const char *up, const char *down,
 			 const char *kind_key, const struct tg_sun_crossing *x, int offset_min)
 {
-	out_time(o, up, x->up, offset_min);
-	out_time(o, down, x->down, offset_min);
+	tg_cli_out_time(o, up, x->up, offset_min);
+	tg_cli_out_time(o, down, x->down, offset_min);
 	tg_out_str(o, kind_key, tg_sun_kind_name(x->kind));
 }
 
@@ -155,9 +112,9 @@ static void out_day(struct tg_out *o, const struct tg_sun_day *d)
 	tg_isotime_at_offset(d->start, d->offset_min, 0, buf, sizeof(buf));
 	buf[strcspn(buf, "T")] = 0;
 	tg_out_str(o, "local_date", buf);
-	out_time(o, "sunrise", d->horizon.up, d->offset_min);
-	out_time(o, "transit", d->transit, d->offset_min);
-	out_time(o, "sunset", d->horizon.down, d->offset_min);
+	tg_cli_out_time(o, "sunrise", d->horizon.up, d->offset_min);
+	tg_cli_out_time(o, "transit", d->transit, d->offset_min);
+	tg_cli_out_time(o, "sunset", d->horizon.down, d->offset_min);
 	tg_out_str(o, "day_kind", tg_sun_kind_name(d->horizon.kind));
 	if (isnan(d->transit_elevation))
 		tg_out_null(o, "transit_elevation_deg");
@@ -241,7 +198,7 @@ int cmd_sun(int argc, char **argv)
 			continue;
 		}
 		if (name && c != OPT_TIME && c != OPT_DATE && c != OPT_OFFSET &&
-		    parse_num(optarg, &v))
+		    tg_cli_parse_num(optarg, &v))
 			return tg_cli_usage(cmd_sun_help, "sun: --%s: not a number: '%s'", name,
 					    optarg);
 		switch (c) {
@@ -250,7 +207,7 @@ int cmd_sun(int argc, char **argv)
 		case OPT_TIME: time_s = optarg; break;
 		case OPT_DATE: date_s = optarg; break;
 		case OPT_OFFSET:
-			if (parse_offset(optarg, &offset_min))
+			if (tg_cli_parse_offset(optarg, &offset_min))
 				return tg_cli_usage(cmd_sun_help, "sun: --utc-offset: expected hours "
 						    "such as -5, +5.5 or +05:45 within 18 h, got '%s'",
 						    optarg);
@@ -320,7 +277,7 @@ int cmd_sun(int argc, char **argv)
 		if (ret < 0)
 			return tg_cli_fail(ret);
 		o = tg_out_new(fmt);
-		out_time(o, "time", r.time, offset_min);
+		tg_cli_out_time(o, "time", r.time, offset_min);
 		out_inputs(o, &r.params, offset_min);
 		out_position(o, &r.pos, r.phase);
 		out_day(o, &r.day);
@@ -351,7 +308,7 @@ int cmd_sun(int argc, char **argv)
 				return tg_cli_fail(ret);
 			}
 			tg_out_begin(o, NULL);
-			out_time(o, "time", t, offset_min);
+			tg_cli_out_time(o, "time", t, offset_min);
 			tg_out_num(o, "zenith_deg", r.zenith, 4);
 			tg_out_num(o, "azimuth_deg", r.azimuth, 4);
 			tg_out_num(o, "elevation_deg", r.e, 4);
