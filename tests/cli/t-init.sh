@@ -37,3 +37,5 @@ expect 2 "add without files is a usage error" tg -C case add
 expect 2 "unknown option is a usage error" tg -C case ls --bogus
 expect 0 "init --json" tg init --json case2
 check "init --json is JSON with the key" sh -c "python3 -c 'import json;d=json.load(open(\"out\"));assert len(d[\"public_key\"])==64'"
+expect 4 "add outside a case is a case error" sh -c 'cd / && "$TESTIGO" add /etc/hostname'
+contains err "not inside a testigo case" "add outside a case explains the lookup"
