@@ -4,7 +4,7 @@
 make_case() { # a fresh case with three items, in folder $1
 	rm -rf "$1"
 	tg init "$1" >/dev/null
-	TESTIGO_CASE=$PWD/$1 tg add "$SAMPLES"/movie1/VID_20191220_170832.mp4 \
+	TESTIGO_CASE=$PWD/$1 tg add --no-analyse "$SAMPLES"/movie1/VID_20191220_170832.mp4 \
 		"$SAMPLES"/pic1/IMG_1054.JPG "$SAMPLES"/pic2/d-debian.png >/dev/null
 }
 obj_of() { # path of the object for a source file in case $1
