@@ -17,6 +17,12 @@ TG_DECLARE_COMMAND(analyse);
 TG_DECLARE_COMMAND(sun);
 TG_DECLARE_COMMAND(shadow);
 TG_DECLARE_COMMAND(tmk_score);
+TG_DECLARE_COMMAND(incident);
+TG_DECLARE_COMMAND(record);
+TG_DECLARE_COMMAND(tag);
+TG_DECLARE_COMMAND(note);
+TG_DECLARE_COMMAND(report);
+TG_DECLARE_COMMAND(export);
 /* helpers: add declarations above */
 
 #endif

@@ -39,6 +39,12 @@ static const struct command commands[] = {
 	{ "sun", cmd_sun, cmd_sun_help, 0, "sun position, sunrise/sunset and twilight for a place and time" },
 	{ "shadow", cmd_shadow, cmd_shadow_help, 0, "times of day a shadow's direction/length fit, and back" },
 	{ "tmk-score", cmd_tmk_score, cmd_tmk_score_help, 0, "compare two TMK+PDQF video signatures (.tmk)" },
+	{ "incident", cmd_incident, cmd_incident_help, TG_CMD_CASE, "incidents: create, list, show, link items, counts" },
+	{ "record", cmd_record, cmd_record_help, TG_CMD_CASE, "show or change an item's verification record and status" },
+	{ "tag", cmd_tag, cmd_tag_help, TG_CMD_CASE, "tag items from a controlled vocabulary" },
+	{ "note", cmd_note, cmd_note_help, TG_CMD_CASE, "add an append-only note to an item or incident" },
+	{ "report", cmd_report, cmd_report_help, TG_CMD_CASE, "write the HTML report, or JSON/CSV exports" },
+	{ "export", cmd_export, cmd_export_help, TG_CMD_CASE, "write a signed BagIt archival package" },
 	/* helpers: add commands above */
 };
 

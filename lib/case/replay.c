@@ -4,8 +4,12 @@
 #include <string.h>
 
 #include "case/analyse.h"
+#include "case/incident.h"
 #include "case/ingest.h"
+#include "case/note.h"
+#include "case/record.h"
 #include "case/stage.h"
+#include "case/tag.h"
 #include "util/error.h"
 
 static const struct {
@@ -15,6 +19,13 @@ static const struct {
 	{ "acquire", tg_ingest_apply_acquire },
 	{ "probe", tg_ingest_apply_probe },
 	{ "analyse", tg_case_apply_analyse },
+	{ "incident", tg_incident_apply_new },
+	{ "link", tg_incident_apply_link },
+	{ "count", tg_incident_apply_count },
+	{ "record", tg_record_apply },
+	{ "status", tg_record_apply },
+	{ "tag", tg_tag_apply },
+	{ "note", tg_note_apply },
 };
 
 tg_case_apply_fn tg_case_applier(const char *action)
@@ -57,9 +68,12 @@ static int replay_one(void *user, long long line_no, const char *line, size_t le
 		return 1;	/* stop: testigo verify reports the damage */
 	rp->ret = tg_case_apply(rp->c, e, tg_case_applier(e->action), NULL);
 	if (rp->ret < 0) {
+		char cause[512];
+
+		snprintf(cause, sizeof(cause), "%s", tg_errmsg());
 		rp->ret = tg_error(rp->ret == TG_EDB ? TG_EDB : TG_ECASE,
 				   "%s: cannot bring the catalog up to custody entry %lld (line %lld): %s",
-				   rp->c->dir, e->seq, line_no, tg_errmsg());
+				   rp->c->dir, e->seq, line_no, cause);
 		return 1;
 	}
 	rp->after = e->seq;

@@ -390,6 +390,12 @@ static void print_csv(FILE *f, const cJSON *root)
 			else
 				cell[0] = '\0';
 			fputs(i ? "," : "", f);
+			/* text from evidence must not become a spreadsheet formula */
+			if (cJSON_IsString(c) && cell[0] && strchr("=+-@\t\r", cell[0])) {
+				memmove(cell + 1, cell, strnlen(cell, sizeof(cell) - 2) + 1);
+				cell[0] = '\'';
+				cell[sizeof(cell) - 1] = '\0';
+			}
 			csv_field(f, cell);
 		}
 		fputc('\n', f);

@@ -27,5 +27,6 @@ const char *tg_store_col_text(sqlite3_stmt *st, int col);
  * in store_schema.c.
  */
 extern const char *const tg_store_schema_parts[];
+extern const char tg_store_schema_incident[];	/* store_incident.c */
 
 #endif

@@ -4,6 +4,7 @@
 #include "store/store_internal.h"
 
 const char *const tg_store_schema_parts[] = {
+	tg_store_schema_incident,
 	/* helpers: add schema parts above (each defined in its own store_*.c) */
 	NULL
 };

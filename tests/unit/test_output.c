@@ -18,7 +18,7 @@ static char *render(enum tg_out_format fmt)
 	for (int i = 1; i <= 2; i++) {
 		tg_out_begin(o, NULL);
 		tg_out_int(o, "item", i);
-		tg_out_str(o, "name", i == 1 ? "a, \"quoted\"" : "b");
+		tg_out_str(o, "name", i == 1 ? "a, \"quoted\"" : "=HYPERLINK(\"x\")");
 		tg_out_null(o, "gps");
 		tg_out_end(o);
 	}
@@ -40,7 +40,7 @@ static void test_renderings(void)
 	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(d, "items")), 2);
 	CHECK(strstr(text, "zenith_deg: 50.111622\n") != NULL);
 	CHECK(strstr(text, "item  name") != NULL);
-	CHECK_STR(csv, "item,name,gps\n1,\"a, \"\"quoted\"\"\",\n2,b,\n");
+	CHECK_STR(csv, "item,name,gps\n1,\"a, \"\"quoted\"\"\",\n2,\"'=HYPERLINK(\"\"x\"\")\",\n");
 	cJSON_Delete(d);
 	free(json);
 	free(text);
