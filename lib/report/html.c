@@ -356,7 +356,7 @@ static const char css[] =
 	"th{font-weight:600;color:#333;white-space:nowrap}"
 	"table.kv th{width:28%;white-space:normal}"
 	"table.data{font-size:12.5px}table.data th{background:#f2f4f8}"
-	"td{overflow-wrap:anywhere}.card,.finding{overflow-x:hidden}"
+	"td{overflow-wrap:break-word;min-width:3em}.card,.finding{overflow-x:hidden}"
 	"table.kv table{margin:0}"
 	".mono,code{font-family:'DejaVu Sans Mono',ui-monospace,Menlo,Consolas,monospace;"
 	"font-size:12px;word-break:break-all}"
