@@ -98,8 +98,8 @@ FUZZ_SECONDS ?= 300
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 
-# the parsers of untrusted input live in lib/media (on lib/util and lib/hash)
-FUZZ_LIB_SRC := $(sort $(wildcard lib/util/*.c lib/hash/*.c lib/media/*.c))
+# the parsers of untrusted input: lib/media (files), lib/custody (logs from bags)
+FUZZ_LIB_SRC := $(sort $(wildcard lib/util/*.c lib/hash/*.c lib/media/*.c lib/custody/*.c))
 
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p build-fuzz
