@@ -157,6 +157,7 @@ int cmd_analyse(int argc, char **argv)
 		tg_out_str(o, "name", targets.items[i].first_name);
 		tg_out_int(o, "ran", rep.ran);
 		tg_out_int(o, "already_done", rep.skipped);
+		tg_out_int(o, "not_applicable", rep.not_applicable);
 		tg_out_int(o, "failed", rep.failed);
 		tg_out_end(o);
 	}

@@ -243,9 +243,16 @@ int tg_case_analyse(struct tg_case *c, const struct tg_item *item, const char *c
 				}
 		ret = 0;
 	}
-	for (int i = 0; i < ns && ret == 0; i++)
-		if (slots[i].ops)
-			ret = record(c, item, &slots[i], params, o->actor, rep);
+	for (int i = 0; i < ns && ret == 0; i++) {
+		if (!slots[i].ops)
+			continue;
+		/* asked for by default but the file has no such stream: nothing to record */
+		if (!names && slots[i].pa.not_applicable) {
+			rep->not_applicable++;
+			continue;
+		}
+		ret = record(c, item, &slots[i], params, o->actor, rep);
+	}
 out:
 	for (int i = 0; i < ns; i++)
 		destroy_slot(&slots[i]);

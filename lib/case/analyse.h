@@ -64,6 +64,7 @@ struct tg_analyse_opts {
 
 struct tg_analyse_report {
 	int ran, skipped, failed;
+	int not_applicable;	/* the file lacks the stream an analyser needs */
 	char failures[512];	/* "name: message; ..." */
 };
 

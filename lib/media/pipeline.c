@@ -435,6 +435,7 @@ int tg_media_run(const char *path, struct tg_analyser *const *list, int n,
 	}
 	for (int i = 0; i < n; i++) {
 		list[i]->failed = 0;
+		list[i]->not_applicable = 0;
 		list[i]->error[0] = '\0';
 		r->aconv[i] = -1;
 		if (list[i]->video_format != TG_PIX_NONE)
@@ -475,10 +476,12 @@ int tg_media_run(const char *path, struct tg_analyser *const *list, int n,
 		if (a->audio_rate > 0 && r->aidx >= 0)
 			r->aconv[i] = resampler_for(r, a);
 		if ((a->video_format != TG_PIX_NONE && r->vidx < 0 && !(a->audio_rate > 0 && r->aidx >= 0)) ||
-		    (a->audio_rate > 0 && r->aidx < 0 && !(a->video_format != TG_PIX_NONE && r->vidx >= 0)))
+		    (a->audio_rate > 0 && r->aidx < 0 && !(a->video_format != TG_PIX_NONE && r->vidx >= 0))) {
 			fail_analyser(a, a->audio_rate > 0 ? "the file has no audio" : "the file has no video");
-		else if (a->start)
+			a->not_applicable = 1;
+		} else if (a->start) {
 			call_result(a, a->start(a->state, &info));
+		}
 	}
 	if (r->adec) {
 		ret = open_resamplers(r);

@@ -75,6 +75,7 @@ struct tg_analyser {
 	int (*finish)(void *state);
 	/* set by the pipeline */
 	int failed;
+	int not_applicable;	/* the file lacks the stream it wants (failed is set too) */
 	char error[256];
 };
 
