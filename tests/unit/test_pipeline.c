@@ -82,11 +82,11 @@ static void test_one_pass(void)
 {
 	char path[512], cmd[1024];
 	struct counter all = { 0 }, at15 = { 0 }, small = { 0 }, audio = { 0 }, bad = { 0 };
-	struct tg_analyser a_all = { "all", &all, TG_PIX_RGB24, 0, 0, 0, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, "" };
-	struct tg_analyser a_15 = { "fps15", &at15, TG_PIX_RGB24, 64, 64, 15, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, "" };
-	struct tg_analyser a_small = { "gray", &small, TG_PIX_GRAY8, 64, 64, 0, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, "" };
-	struct tg_analyser a_audio = { "audio", &audio, TG_PIX_NONE, 0, 0, 0, 16000, 1, c_start, NULL, NULL, c_audio, c_finish, 0, "" };
-	struct tg_analyser a_bad = { "bad", &bad, TG_PIX_RGB24, 0, 0, 0, 0, 0, NULL, NULL, fail_video, NULL, c_finish, 0, "" };
+	struct tg_analyser a_all = { "all", &all, TG_PIX_RGB24, 0, 0, 0, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, 0, "" };
+	struct tg_analyser a_15 = { "fps15", &at15, TG_PIX_RGB24, 64, 64, 15, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, 0, "" };
+	struct tg_analyser a_small = { "gray", &small, TG_PIX_GRAY8, 64, 64, 0, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, 0, "" };
+	struct tg_analyser a_audio = { "audio", &audio, TG_PIX_NONE, 0, 0, 0, 16000, 1, c_start, NULL, NULL, c_audio, c_finish, 0, 0, "" };
+	struct tg_analyser a_bad = { "bad", &bad, TG_PIX_RGB24, 0, 0, 0, 0, 0, NULL, NULL, fail_video, NULL, c_finish, 0, 0, "" };
 	struct tg_analyser *list[] = { &a_all, &a_15, &a_small, &a_audio, &a_bad };
 	struct tg_media_info info;
 	struct tg_media_run_stats stats;
@@ -117,7 +117,7 @@ static void test_one_pass(void)
 static void test_bad_input(void)
 {
 	struct counter c = { 0 };
-	struct tg_analyser a = { "all", &c, TG_PIX_RGB24, 0, 0, 0, 0, 0, NULL, NULL, c_video, NULL, NULL, 0, "" };
+	struct tg_analyser a = { "all", &c, TG_PIX_RGB24, 0, 0, 0, 0, 0, NULL, NULL, c_video, NULL, NULL, 0, 0, "" };
 	struct tg_analyser *list[] = { &a };
 	char path[512];
 	FILE *f;
