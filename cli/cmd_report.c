@@ -37,7 +37,7 @@ const char cmd_report_help[] =
 	"  -o, --output   the file to write (written atomically); for --csv, a\n"
 	"                 folder that receives items.csv, findings.csv,\n"
 	"                 incidents.csv, counts.csv and custody.csv\n"
-	"  --json         the same data as one JSON document (docs/json-incident.md),\n"
+	"  --json         the same data as one JSON document (docs/json.md),\n"
 	"                 to FILE or standard output\n"
 	"  --csv          the same data as CSV tables for spreadsheets and other tools\n"
 	"  --title TEXT   the report's title (default: the incident or the case)\n"

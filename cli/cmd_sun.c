@@ -46,7 +46,7 @@ const char cmd_sun_help[] =
 "  --pressure MBAR  mean local pressure (default 1013.25)\n"
 "  --temp C         mean local temperature (default 15)\n"
 "  --delta-t S      TT - UT1 in seconds (default: estimated from the date)\n"
-"  --json, --csv    machine-readable output (fields in docs/json-sun.md)\n"
+"  --json, --csv    machine-readable output (fields in docs/json.md)\n"
 "\n"
 "With --item, check an item of the case: its GPS position and capture time\n"
 "(or the ones given, since metadata is often stripped) give the sun's\n"
