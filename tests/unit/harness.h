@@ -77,6 +77,18 @@ static inline const char *tg_test_conformance(const char *sub)
 	return path;
 }
 
+/*
+ * TG_TEST_QUICK (set by the sanitizer pass of make check): the slowest
+ * conformance tests check a sample instead of every file; the normal build
+ * checks everything.
+ */
+static inline int tg_test_quick(void)
+{
+	const char *q = getenv("TG_TEST_QUICK");
+
+	return q && q[0] && q[0] != '0';
+}
+
 /* A fresh scratch directory for this test process. */
 static inline const char *tg_test_scratch(void)
 {
