@@ -39,12 +39,19 @@ static const struct command commands[] = {
 	{ "sun", cmd_sun, cmd_sun_help, 0, "sun position, sunrise/sunset and twilight for a place and time" },
 	{ "shadow", cmd_shadow, cmd_shadow_help, 0, "times of day a shadow's direction/length fit, and back" },
 	{ "tmk-score", cmd_tmk_score, cmd_tmk_score_help, 0, "compare two TMK+PDQF video signatures (.tmk)" },
+	{ "shots", cmd_shots, cmd_shots_help, 0, "detect and count gunshots; crack-bang ranging; plot" },
+	{ "sync", cmd_sync, cmd_sync_help, 0, "align recordings of one scene by their sound" },
 	{ "incident", cmd_incident, cmd_incident_help, TG_CMD_CASE, "incidents: create, list, show, link items, counts" },
 	{ "record", cmd_record, cmd_record_help, TG_CMD_CASE, "show or change an item's verification record and status" },
 	{ "tag", cmd_tag, cmd_tag_help, TG_CMD_CASE, "tag items from a controlled vocabulary" },
 	{ "note", cmd_note, cmd_note_help, TG_CMD_CASE, "add an append-only note to an item or incident" },
+	{ "pdq", cmd_pdq, cmd_pdq_help, 0, "PDQ perceptual hashes of images (hash,quality,file)" },
+	{ "vpdq", cmd_vpdq, cmd_vpdq_help, 0, "vPDQ frame hashes of a video (reference line format)" },
+	{ "tmk", cmd_tmk, cmd_tmk_help, 0, "TMK+PDQF signature of a video (.tmk file)" },
 	{ "report", cmd_report, cmd_report_help, TG_CMD_CASE, "write the HTML report, or JSON/CSV exports" },
+	{ "match", cmd_match, cmd_match_help, TG_CMD_CASE, "find the case's items that share footage with a file or item" },
 	{ "export", cmd_export, cmd_export_help, TG_CMD_CASE, "write a signed BagIt archival package" },
+	{ "keyframes", cmd_keyframes, cmd_keyframes_help, 0, "one sharp JPEG per shot, with times and PDQ, for reverse image search" },
 	/* helpers: add commands above */
 };
 

@@ -18,9 +18,21 @@
 #define TEMPLATE_MS 15.0   /* first part of a shot compared with later events */
 #define CHAIN_MS 450.0     /* reverberation and echoes of a shot last this long */
 #define STANDOUT_DB 6.0f   /* a gunshot-like event this far above the tail is a shot itself */
-#define REPEAT_MIN_SCORE -3.0f /* a repeat must still look roughly like a shot */
-#define REPEAT_NCC 0.5f   /* normalised correlation that counts as a repeat */
+#define REPEAT_NCC 0.6f   /* normalised correlation that counts as a repeat */
+#define REPEAT_MAX_PERIODIC 0.3f /* a voice repeats its own pitch period: not a shot */
 #define REPEAT_GAIN_DB -6.0f /* a repeat weaker than this is an echo, not a shot */
+#define SCAN_MIN_MS 55.0   /* automatic fire: shots at least this far apart (60-200 ms) */
+#define SCAN_MS 450.0      /* a chain is scanned this far past its latest shot */
+#define SCAN_NCC 0.3f      /* least correlation of a repeat found by the scan */
+#define SCAN_CFAR 7.0f     /* ... and this many robust deviations above the scan's median */
+#define SCAN_MATCH_MS 25.0 /* a candidate this close to a found repeat is that repeat */
+#define MAX_REP 32
+/* confidence calibration (fitted on the generated development half) */
+#define CONF_SCORE_A 0.966f
+#define CONF_SCORE_B -1.134f
+#define CONF_NCC_A 2.713f
+#define CONF_NCC_B 0.414f
+#define REPEAT_MIN_HF_DB 6.0f /* a shot of a burst still carries blast energy above 2 kHz */
 
 struct frame_rec {
 	struct tg_onset_frame f;
@@ -55,6 +67,15 @@ struct tg_shots {
 	int tmpl_len;
 	int64_t chain_last;        /* onset of the chain's latest shot, or INT64_MIN/2 */
 	int chain_burst;           /* event index of the chain's leader */
+	/* repeats of the chain's first shot found by scanning ahead (matched
+	 * filter), waiting to become events in time order */
+	int64_t rep[MAX_REP];
+	float rep_ncc[MAX_REP], rep_gain[MAX_REP];
+	int nrep;
+	int64_t scan_until;        /* the chain has been scanned up to here */
+	float *ncc;                /* one scan's correlation, per lag (and its sort) */
+	float *dwork;              /* first difference of the scanned window */
+	size_t ncc_cap;
 	struct tg_shot_event *ev;
 	size_t nev, cap;
 };
@@ -95,7 +116,11 @@ struct tg_shots *tg_shots_new(int rate)
 	s->chain_last = INT64_MIN / 2;
 	s->tmpl_len = (int)(TEMPLATE_MS * rate / 1000.0);
 	s->tmpl = calloc((size_t)s->tmpl_len, sizeof(float));
-	if (!s->ring || !s->fr || !s->scratch || !s->work || !s->tmpl) {
+	s->ncc_cap = s->work_cap;
+	s->ncc = calloc(s->ncc_cap, sizeof(float));
+	s->dwork = calloc(s->work_cap, sizeof(float));
+	s->scan_until = INT64_MIN / 2;
+	if (!s->ring || !s->fr || !s->scratch || !s->work || !s->tmpl || !s->ncc || !s->dwork) {
 		tg_shots_free(s);
 		tg_error(TG_ENOMEM, "shots: out of memory");
 		return NULL;
@@ -113,6 +138,8 @@ void tg_shots_free(struct tg_shots *s)
 	free(s->scratch);
 	free(s->work);
 	free(s->tmpl);
+	free(s->ncc);
+	free(s->dwork);
 	free(s->ev);
 	free(s);
 }
@@ -186,6 +213,41 @@ static float clampf(float v, float lo, float hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+
+/*
+ * Periodicity of x[a, b): the best normalised autocorrelation of the
+ * first difference at lags of 2.5-12.5 ms (voice pitch 80-400 Hz).  A
+ * vowel or a note repeats itself each pitch period (0.6-0.95); the
+ * ringing of a blast, a clap or crowd noise does not (0.1-0.4).  The
+ * first difference keeps a blast's low-frequency boom from looking
+ * periodic.  Summed over 4 samples (6 kHz at 24 kHz: pitch and its first
+ * harmonics survive), which keeps the cost at ~40k multiply-adds an event.
+ */
+static float periodicity(const float *x, int64_t a, int64_t b, int rate)
+{
+	enum { MAXN = 1200 };
+	float d[MAXN];
+	int n = 0, lag, lo = rate / 4 / 400, hi = rate / 4 / 80;
+	double best = 0.0;
+
+	for (int64_t i = a + 4; i + 3 < b && n < MAXN; i += 4)
+		d[n++] = (x[i] + x[i + 1] + x[i + 2] + x[i + 3]) -
+			 (x[i - 4] + x[i - 3] + x[i - 2] + x[i - 1]);
+	if (n < 2 * hi || lo < 1)
+		return 0.0f;
+	for (lag = lo; lag <= hi; lag++) {
+		double xy = 0.0, xx = 0.0, yy = 0.0;
+		for (int i = 0; i + lag < n; i++) {
+			xy += (double)d[i] * d[i + lag];
+			xx += (double)d[i] * d[i];
+			yy += (double)d[i + lag] * d[i + lag];
+		}
+		if (xx > 0.0 && yy > 0.0 && xy / sqrt(xx * yy) > best)
+			best = xy / sqrt(xx * yy);
+	}
+	return (float)best;
+}
+
 static float score_event(const struct tg_shot_event *e)
 {
 	float sc = -5.0f;
@@ -208,6 +270,9 @@ static float score_event(const struct tg_shot_event *e)
 	/* and it stands out of what came just before (speech syllables
 	 * grow out of the previous one) */
 	sc += clampf((e->jump_db - 6.0f) / 4.0f, -1.5f, 1.5f);
+	/* a voice or an instrument after the onset repeats each pitch period;
+	 * the noise of a blast and its reverberation does not */
+	sc -= clampf((e->harmonicity - 0.22f) / 0.04f, 0.0f, 4.0f);
 	return sc;
 }
 
@@ -219,7 +284,7 @@ static float score_event(const struct tg_shot_event *e)
 static float repeat_match(const struct tg_shots *s, int64_t onset, int64_t w0, int64_t w1,
 			  float *gain_db, int64_t *at)
 {
-	const int64_t reach = s->rate / 200;
+	const int64_t reach = s->rate / 50;  /* +-20 ms: a candidate frame is that coarse */
 	double tt = 0.0, best = -2.0;
 	int64_t d;
 	int i;
@@ -232,10 +297,10 @@ static float repeat_match(const struct tg_shots *s, int64_t onset, int64_t w0, i
 		return 0.0f;
 	for (d = onset - reach; d <= onset + reach; d++) {
 		double ty = 0.0, yy = 0.0, ncc;
-		if (d < w0 || d + s->tmpl_len > w1)
+		if (d < w0 + 1 || d + s->tmpl_len > w1)
 			continue;
 		for (i = 0; i < s->tmpl_len; i++) {
-			double y = s->work[d - w0 + i];
+			double y = s->work[d - w0 + i] - s->work[d - w0 + i - 1];
 			ty += y * s->tmpl[i];
 			yy += y * y;
 		}
@@ -249,6 +314,138 @@ static float repeat_match(const struct tg_shots *s, int64_t onset, int64_t w0, i
 		}
 	}
 	return best > 0.0 ? (float)best : 0.0f;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Scan work[from, to) (absolute indices; the window starts at w0 and ends
+ * at w1) for repeats of the chain template: the normalised correlation at
+ * every lag (a matched filter), then greedy peaks at least SCAN_MIN_MS
+ * apart.  A peak is a repeat when it passes SCAN_NCC and stands SCAN_CFAR
+ * robust deviations (1.4826 MAD) above the median correlation of the
+ * scan, i.e. of what the tail and the background give by chance, and its
+ * gain against the template is above REPEAT_GAIN_DB (an echo is weaker).
+ * Found repeats join s->rep in time order.
+ */
+static void scan_chain(struct tg_shots *s, int64_t w0, int64_t w1, int64_t from, int64_t to)
+{
+	const int64_t sep = (int64_t)(SCAN_MIN_MS * s->rate / 1000.0);
+	const int L = s->tmpl_len;
+	int64_t d, nl, i;
+	double tt = 0.0, yy = 0.0;
+	float med, mad, thr;
+	float *sorted, *dy = s->dwork;
+
+	if (from < w0 + 1)
+		from = w0 + 1;
+	if (to + L > w1)
+		to = w1 - L;
+	if (to <= from)
+		return;
+	nl = to - from;
+	if ((size_t)nl * 2 > s->ncc_cap)
+		nl = (int64_t)s->ncc_cap / 2;
+	for (i = 0; i < L; i++)
+		tt += (double)s->tmpl[i] * s->tmpl[i];
+	if (tt <= 0.0)
+		return;
+	/* the first difference: the blast's most impulsive part (above a few
+	 * kHz, where speech and the room's boom are weak) and sharp
+	 * correlation peaks */
+	for (i = 0; i < nl + L; i++)
+		dy[i] = s->work[from - w0 + i] - s->work[from - w0 + i - 1];
+	for (i = 0; i < L; i++)
+		yy += (double)dy[i] * dy[i];
+	for (d = 0; d < nl; d++) {
+		const float *y = dy + d;
+		float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+		double ty;
+
+		/* four partial sums: the hot loop of the scan (~3 M multiply-adds
+		 * per chain), kept in float so that it pipelines */
+		for (i = 0; i + 3 < L; i += 4) {
+			a0 += y[i] * s->tmpl[i];
+			a1 += y[i + 1] * s->tmpl[i + 1];
+			a2 += y[i + 2] * s->tmpl[i + 2];
+			a3 += y[i + 3] * s->tmpl[i + 3];
+		}
+		for (; i < L; i++)
+			a0 += y[i] * s->tmpl[i];
+		ty = (double)a0 + a1 + a2 + a3;
+		s->ncc[d] = yy > 1e-20 ? (float)(ty / sqrt(tt * yy)) : 0.0f;
+		yy += (double)y[L] * y[L] - (double)y[0] * y[0];
+		if (yy < 0.0)
+			yy = 0.0;
+	}
+	/* robust level of chance correlation in this scan */
+	sorted = s->ncc + nl;
+	for (d = 0; d < nl; d++)
+		sorted[d] = fabsf(s->ncc[d]);
+	qsort(sorted, (size_t)nl, sizeof(float), cmp_float);
+	med = sorted[nl / 2];
+	for (d = 0; d < nl; d++)
+		sorted[d] = fabsf(fabsf(s->ncc[d]) - med);
+	qsort(sorted, (size_t)nl, sizeof(float), cmp_float);
+	mad = sorted[nl / 2] * 1.4826f;
+	thr = med + SCAN_CFAR * mad;
+	if (thr < SCAN_NCC)
+		thr = SCAN_NCC;
+	for (;;) {
+		int64_t best = -1, at;
+		float bv = thr;
+		double ty = 0.0, ey = 0.0;
+		int k;
+
+		for (d = 0; d < nl; d++)
+			if (s->ncc[d] >= bv) {
+				bv = s->ncc[d];
+				best = d;
+			}
+		if (best < 0 || s->nrep == MAX_REP)
+			break;
+		at = from + best;
+		for (d = best - sep; d <= best + sep; d++)
+			if (d >= 0 && d < nl)
+				s->ncc[d] = -1.0f;
+		for (i = 0; i < L; i++) {
+			ty += (double)dy[best + i] * s->tmpl[i];
+			ey += (double)dy[best + i] * dy[best + i];
+		}
+		(void)ey;
+		if (ty <= 0.0 || 20.0 * log10(ty / tt) < REPEAT_GAIN_DB)
+			continue;
+		/* keep s->rep sorted and SCAN_MIN_MS apart */
+		for (k = 0; k < s->nrep; k++)
+			if (llabs(s->rep[k] - at) < sep)
+				break;
+		if (k < s->nrep)
+			continue;
+		for (k = s->nrep; k > 0 && s->rep[k - 1] > at; k--) {
+			s->rep[k] = s->rep[k - 1];
+			s->rep_ncc[k] = s->rep_ncc[k - 1];
+			s->rep_gain[k] = s->rep_gain[k - 1];
+		}
+		s->rep[k] = at;
+		s->rep_ncc[k] = bv;
+		s->rep_gain[k] = (float)(20.0 * log10(ty / tt));
+		s->nrep++;
+	}
+}
+
+static void drop_rep(struct tg_shots *s, int k)
+{
+	for (; k + 1 < s->nrep; k++) {
+		s->rep[k] = s->rep[k + 1];
+		s->rep_ncc[k] = s->rep_ncc[k + 1];
+		s->rep_gain[k] = s->rep_gain[k + 1];
+	}
+	s->nrep--;
 }
 
 static int push_event(struct tg_shots *s, const struct tg_shot_event *e)
@@ -265,8 +462,12 @@ static int push_event(struct tg_shots *s, const struct tg_shot_event *e)
 	return 0;
 }
 
-/* Measure one candidate frame k; the ring holds what is needed (or all there is). */
-static int measure(struct tg_shots *s, int64_t k)
+/*
+ * Measure one candidate frame k; the ring holds what is needed (or all
+ * there is).  forced >= 0: a repeat found by the chain scan, with its onset
+ * already known (no refinement, always a shot of the chain).
+ */
+static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 {
 	const int hop = s->on.hop, n = s->on.n, nb = s->on.nbands;
 	const int64_t oldest = s->total - (int64_t)s->rmask - 1;
@@ -334,6 +535,8 @@ static int measure(struct tg_shots *s, int64_t k)
 	peak = w0 + (int64_t)pk;
 	(void)peak;
 	(void)pre_max;
+	if (forced >= 0 && forced >= w0 && forced < w1)
+		onset = forced;
 	if (onset - s->last_onset < (int64_t)(5.0 * s->rate / 1000.0))
 		return 0;     /* two candidates refined to one onset */
 	s->last_onset = onset;
@@ -434,44 +637,96 @@ static int measure(struct tg_shots *s, int64_t k)
 	}
 	e.tail_db = ntail && apk > 0.0 ? (float)(10.0 * log10(tail / ntail / apk + 1e-12)) : -120.0f;
 
+	/* periodicity of what follows the onset (it can only lower the score,
+	 * so it is measured only where it can change a decision: a gunshot-like
+	 * event, or a candidate repeat inside a chain) */
+	e.score = score_event(&e);
+	if (e.score > 0.0f || onset - s->chain_last <= (int64_t)(CHAIN_MS * s->rate / 1000.0)) {
+		int64_t h1 = onset + 120 * ms < w1 ? onset + 120 * ms : w1;
+
+		e.harmonicity = periodicity(s->work, onset + 20 * ms - w0, h1 - w0, s->rate);
+	}
 	e.score = score_event(&e);
 	e.cls = e.score > 0.0f ? TG_SHOT_GUNSHOT : TG_SHOT_IMPULSE;
 	e.repeat_ncc = 0.0f;
 	e.repeat_gain_db = 0.0f;
-	if (onset - s->chain_last <= (int64_t)(CHAIN_MS * s->rate / 1000.0)) {
-		/* inside the reverberation of a shot: the band features are
-		 * masked by the tail, so only a repeat of the shot's own
-		 * waveform at a similar level is a new shot */
-		int64_t at;
-		float gain, r = repeat_match(s, onset, w0, w1, &gain, &at);
+	{
+		const int64_t near = (int64_t)(SCAN_MATCH_MS * s->rate / 1000.0);
+		int r = -1, q;
 
-		e.repeat_ncc = r;
-		e.repeat_gain_db = gain;
-		if (e.cls == TG_SHOT_GUNSHOT && e.jump_db >= STANDOUT_DB) {
-			/* stands out of the tail on its own: a shot either way */
-		} else if (r >= REPEAT_NCC && gain >= REPEAT_GAIN_DB && e.score > REPEAT_MIN_SCORE) {
+		for (q = 0; q < s->nrep; q++)
+			if (llabs(s->rep[q] - onset) <= near &&
+			    (r < 0 || llabs(s->rep[q] - onset) < llabs(s->rep[r] - onset)))
+				r = q;
+		if ((forced >= 0 || r >= 0) && e.hf_db < REPEAT_MIN_HF_DB) {
+			/* the waveform matches but nothing broadband is there */
+			if (r >= 0)
+				drop_rep(s, r);
+			if (forced >= 0)
+				return 0;
+			if (onset - s->chain_last <= (int64_t)(CHAIN_MS * s->rate / 1000.0)) {
+				e.cls = TG_SHOT_ECHO;
+				e.echo_of = s->chain_burst;
+			}
+		} else if (forced >= 0 || r >= 0) {
+			/* a repeat of the chain's first shot: a shot of the burst, timed
+			 * where the template matches best */
+			if (r >= 0) {
+				onset = s->rep[r];
+				e.repeat_ncc = s->rep_ncc[r];
+				e.repeat_gain_db = s->rep_gain[r];
+				drop_rep(s, r);
+			}
+			e.time_s = time_of(s, onset);
+			s->last_onset = onset;
 			e.cls = TG_SHOT_GUNSHOT;
-			e.time_s = time_of(s, at);
-			onset = at;
-		} else {
-			e.cls = TG_SHOT_ECHO;
-			e.echo_of = s->chain_burst;
+		} else if (onset - s->chain_last <= (int64_t)(CHAIN_MS * s->rate / 1000.0)) {
+			/* inside the reverberation of a shot and not a repeat: a shot
+			 * only when gunshot-like and standing out of the tail */
+			int64_t at;
+			float gain;
+
+			e.repeat_ncc = repeat_match(s, onset, w0, w1, &gain, &at);
+			e.repeat_gain_db = gain;
+			if (!(e.cls == TG_SHOT_GUNSHOT && e.jump_db >= STANDOUT_DB)) {
+				e.cls = TG_SHOT_ECHO;
+				e.echo_of = s->chain_burst;
+			}
 		}
 	}
-	/* an uncalibrated logistic of the score: how far from the decision */
+	/* confidence, calibrated (Platt scaling) on the development half of
+	 * the generated clips: a repeat by its correlation, any other event
+	 * by its score; see docs/audio.md for the reliability table */
 	{
-		float pg = 1.0f / (1.0f + expf(-e.score));
-		e.confidence = e.cls == TG_SHOT_GUNSHOT ? (e.score > 0.0f ? pg : 0.5f) : 1.0f - pg;
+		float pg = 1.0f / (1.0f + expf(-(CONF_SCORE_A * e.score + CONF_SCORE_B)));
+
+		if (e.cls == TG_SHOT_GUNSHOT && e.repeat_ncc > 0.0f && e.score <= 0.0f)
+			e.confidence = 1.0f / (1.0f + expf(-(CONF_NCC_A * e.repeat_ncc + CONF_NCC_B)));
+		else
+			e.confidence = e.cls == TG_SHOT_GUNSHOT ? pg : 1.0f - pg;
 	}
 	if (e.cls == TG_SHOT_GUNSHOT) {
+		int64_t sep = (int64_t)(SCAN_MIN_MS * s->rate / 1000.0), sfrom;
+
 		if (onset - s->chain_last > (int64_t)(CHAIN_MS * s->rate / 1000.0)) {
 			/* a new chain: this shot's start is the template */
 			int64_t c;
 			for (c = 0; c < s->tmpl_len; c++)
-				s->tmpl[c] = onset + c < w1 ? s->work[onset + c - w0] : 0.0f;
+				s->tmpl[c] = onset + c < w1 && onset + c > w0 ?
+					s->work[onset + c - w0] - s->work[onset + c - 1 - w0] : 0.0f;
 			s->chain_burst = (int)s->nev;
+			s->nrep = 0;
+			s->scan_until = INT64_MIN / 2;
 		}
-		s->chain_last = onset;
+		if (onset > s->chain_last)
+			s->chain_last = onset;
+		/* look ahead for further shots of the same weapon */
+		sfrom = onset + sep;
+		if (sfrom < s->scan_until)
+			sfrom = s->scan_until;
+		scan_chain(s, w0, w1, sfrom, onset + (int64_t)(SCAN_MS * s->rate / 1000.0));
+		if (onset + (int64_t)(SCAN_MS * s->rate / 1000.0) > s->scan_until)
+			s->scan_until = onset + (int64_t)(SCAN_MS * s->rate / 1000.0);
 	}
 	return push_event(s, &e);
 }
@@ -493,15 +748,40 @@ static int is_candidate(const struct tg_shots *s, int64_t k)
 	return 1;
 }
 
+/* Repeats found by the scan with no candidate of their own become events
+ * once the candidates can no longer claim them (before sample upto). */
+static int flush_repeats(struct tg_shots *s, int64_t upto)
+{
+	int ret;
+
+	while (s->nrep > 0 && s->rep[0] < upto) {
+		int64_t at = s->rep[0], k = at / s->on.hop;
+		int n0 = s->nrep;
+
+		if (k >= s->nframes)
+			k = s->nframes - 1;
+		if (k < 0)
+			k = 0;
+		if ((ret = measure(s, k, at)) < 0)
+			return ret;
+		if (s->nrep == n0 && s->nrep > 0 && s->rep[0] == at)
+			drop_rep(s, 0);   /* refused (too close to the last onset) */
+	}
+	return 0;
+}
+
 static int flush_pending(struct tg_shots *s, int all)
 {
 	int64_t need = (int64_t)(POST_MS * s->rate / 1000.0) + s->on.n;
+	int64_t margin = (int64_t)(SCAN_MATCH_MS * s->rate / 1000.0);
 	int i = 0, j, ret;
 
 	while (i < s->npend) {
 		if (!all && s->pend[i] * s->on.hop + need > s->total)
 			break;
-		ret = measure(s, s->pend[i]);
+		if ((ret = flush_repeats(s, s->pend[i] * s->on.hop - s->on.n - margin)) < 0)
+			return ret;
+		ret = measure(s, s->pend[i], -1);
 		if (ret < 0)
 			return ret;
 		i++;
@@ -628,6 +908,8 @@ int tg_shots_finish(struct tg_shots *s, struct tg_shots_result *res)
 	if ((ret = pick(s, s->nframes)) < 0)
 		return ret;
 	if ((ret = flush_pending(s, 1)) < 0)
+		return ret;
+	if ((ret = flush_repeats(s, INT64_MAX)) < 0)
 		return ret;
 	postprocess(s);
 	res->events = s->ev;

@@ -27,12 +27,26 @@
  *        jump_db     peak of the first 10 ms over the peak of the 27 ms
  *                    before the onset (a new shot stands out of the tail of
  *                    the previous one; a ripple inside one sound does not);
+ *        harmonicity best normalised autocorrelation at voice-pitch lags
+ *                    (2.5-12.5 ms) 20-120 ms after the onset: a voice or a
+ *                    note is periodic, a blast and its reverberation not;
  *   3. classify with an explainable score (shots.c, score_event(): each
  *      feature adds or removes points for a documented physical reason);
- *   4. at finish: an event 40-450 ms after a clearly stronger one with a
- *      similar band spectrum is an echo (reverberation and reflections are
- *      not extra shots); gunshots closer than 200 ms chain into bursts
- *      (automatic fire 60-200 ms apart).
+ *   4. bursts: the first 15 ms of a chain's first shot (its first
+ *      difference: the impulsive, high-frequency part) is a template;
+ *      after every shot the next 450 ms are scanned with it (normalised
+ *      correlation at every lag, a matched filter).  A peak is a further
+ *      shot of the same weapon when it is >= 55 ms from the others, passes
+ *      0.3 and 7 robust deviations above the scan's own median correlation
+ *      (what the ringing and the background give by chance), is within
+ *      6 dB of the template's level (an echo is weaker) and carries blast
+ *      energy above 2 kHz.  Repeats become shots even where the onset
+ *      detector saw nothing (inside a ringing blast);
+ *   5. any other event within 450 ms of a gunshot is an echo or the
+ *      blast's own ringing, unless it is gunshot-like and stands >= 6 dB
+ *      out of the tail.  Gunshots <= 200 ms apart form a burst;
+ *   6. confidence: calibrated (Platt scaling on generated development
+ *      clips) from the score, or for a repeat from its correlation.
  *
  * Times are seconds on the caller's timeline: push() gives the time of the
  * block's first sample, so gaps and non-zero start times are honoured.
@@ -64,8 +78,10 @@ struct tg_shot_event {
 	float decay_ms;
 	float tail_db;
 	float jump_db;         /* first 10 ms peak over the 3-30 ms before it */
+	float harmonicity;    /* periodicity 20-120 ms after the onset, 0..1 (voice, music);
+	                         * measured for gunshot-like events and chain candidates only */
 	float strength;       /* onset strength, dB (onset.h) */
-	float repeat_ncc;     /* correlation with the first shot of the chain (0 if none) */
+	float repeat_ncc;     /* correlation (first differences) with the chain's first shot, 0 if none */
 	float repeat_gain_db; /* level of that repeat against the first shot */
 	float score;          /* gunshot score, > 0 means gunshot-like */
 	enum tg_shot_class cls;

@@ -77,10 +77,17 @@ static void gcc_phat(struct fft *f, const float *a, size_t na, const float *b, s
 
 	memset(f->x, 0, sizeof(float) * (size_t)(f->n + 2));
 	memcpy(f->x, a, sizeof(float) * na);
+	/* this libavutil's real FFT leaves the imaginary parts of the DC and
+	 * Nyquist bins unwritten: clear the outputs so they are 0, not heap
+	 * garbage that made results depend on earlier allocations */
+	memset(f->fa, 0, sizeof(float) * (size_t)(f->n + 2));
+	memset(f->fb, 0, sizeof(float) * (size_t)(f->n + 2));
 	f->ffwd(f->fwd, f->fa, f->x, sizeof(float));
 	memset(f->x, 0, sizeof(float) * (size_t)(f->n + 2));
 	memcpy(f->x, b, sizeof(float) * nb);
 	f->ffwd(f->fwd, f->fb, f->x, sizeof(float));
+	f->fa[1] = f->fb[1] = 0.0f;
+	f->fa[f->n + 1] = f->fb[f->n + 1] = 0.0f;
 	for (k = 0; k <= half; k++) {
 		float ar = f->fa[2 * k], ai = f->fa[2 * k + 1];
 		float br = f->fb[2 * k], bi = f->fb[2 * k + 1];

@@ -5,8 +5,20 @@
 
 extern const struct tg_case_analyser tg_an_brightness;
 
+extern const struct tg_case_analyser tg_an_shots;
+extern const struct tg_case_analyser tg_an_envelope;
+
+extern const struct tg_case_analyser tg_an_vpdq;
+extern const struct tg_case_analyser tg_an_tmk;
+extern const struct tg_case_analyser tg_an_keyframes;
+
 static const struct tg_case_analyser *const table[] = {
 	&tg_an_brightness,
+	&tg_an_shots,
+	&tg_an_envelope,
+	&tg_an_vpdq,
+	&tg_an_tmk,
+	&tg_an_keyframes,
 	/* helpers: add analysers above */
 	NULL
 };

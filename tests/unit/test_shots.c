@@ -1,12 +1,21 @@
 /*
  * test_shots.c - gunshot detection and counting on the conformance clips and
- * on clips generated here from Debian sound packages; crack-bang ranging.
+ * on clips generated here from Debian sound packages (a development half
+ * and a held-out half drawn with different seeds); crack-bang ranging.
  *
- * Prints per-clip and per-SNR tables (precision, recall, F1, exact count).
- * The issue's targets (F1 >= 0.95 and exact count in >= 90 % of clips at
- * SNR >= 0 dB) are printed as met or not met; the checks below guard what
- * the detector does today so that a regression shows, without pretending
- * the targets are reached (see docs/audio.md).
+ * Prints per-clip and per-SNR tables (precision, recall, F1, exact count),
+ * the pooled figures at SNR >= 0 dB and >= 10 dB, and the reliability of
+ * the shot confidence.  The issue's targets (F1 >= 0.95 and exact count in
+ * >= 90 % of clips at SNR >= 0 dB) are NOT met today on any set: they are
+ * printed as met or NOT met and tracked in docs/audio.md.  The checks
+ * assert what the detector does achieve (regression guards a little below
+ * today's numbers), so that a change that loses ground fails.  When a
+ * target is met, turn its printed line into a CHECK.
+ *
+ * Environment: TG_SHOTS_DEBUG=1 prints every event near a labelled shot
+ * and every false positive with its features; TG_SHOTS_DUMP=file writes
+ * every event's features and label as CSV (for calibration on the dev
+ * half); TG_SHOTS_WRITE=dir writes the generated clips and their truth.
  */
 #include "harness.h"
 #include "audio_util.h"
@@ -97,6 +106,35 @@ static void score_clip(const struct tg_shots_result *r, const double *t, int nt,
 			(*fn)++;
 }
 
+
+/* TG_SHOTS_DEBUG=1: every truth shot with the nearest event, and every false positive */
+static void debug_clip(const char *name, const struct tg_shots_result *r, const double *t, int nt)
+{
+	size_t k;
+	int j;
+
+	if (!getenv("TG_SHOTS_DEBUG"))
+		return;
+	for (k = 0; k < r->n_events; k++) {
+		const struct tg_shot_event *e = &r->events[k];
+		double bd = 1e9;
+		for (j = 0; j < nt; j++)
+			if (fabs(e->time_s - t[j]) < fabs(bd))
+				bd = e->time_s - t[j];
+		if (fabs(bd) > 0.3 && e->cls != TG_SHOT_GUNSHOT)
+			continue;
+		printf("DBG %s t=%.3f d=%+.0fms %s sc=%.1f str=%.1f tail=%.1f dec=%.0f lf=%.1f hf=%.1f "
+		       "cen=%.0f w=%.2f vhf=%.1f jump=%.1f ncc=%.2f g=%.1f hp=%.2f pk=%.1f%s\n",
+		       name, e->time_s, bd * 1000, tg_shots_class_name(e->cls), e->score, e->strength,
+		       e->tail_db, e->decay_ms, e->lf_db, e->hf_db, e->centroid_hz, e->width,
+		       e->vhf_db, e->jump_db, e->repeat_ncc, e->repeat_gain_db, e->harmonicity, e->peak_dbfs,
+		       fabs(bd) <= TOL ? (e->cls == TG_SHOT_GUNSHOT ? " TP" : " MISS") :
+		       (e->cls == TG_SHOT_GUNSHOT ? " FP" : ""));
+	}
+	for (j = 0; j < nt; j++)
+		printf("DBG %s truth %.3f\n", name, t[j]);
+}
+
 static int load_truth(const char *root, struct clip_truth *c, int max)
 {
 	char path[2048], line[512];
@@ -173,38 +211,97 @@ static int band_idx(double snr)
 	return snr >= 15.0 ? 0 : snr >= 5.0 ? 1 : snr >= -2.5 ? 2 : 3;
 }
 
-static void print_bands(const struct tally *b, const char *title)
+static FILE *dump_file(void)
+{
+	static FILE *f;
+	static int tried;
+	const char *p = getenv("TG_SHOTS_DUMP");
+
+	if (!tried && p) {
+		tried = 1;
+		f = fopen(p, "w");
+		if (f)
+			fprintf(f, "set,clip,snr,time,label,cls,score,strength,snr_db,rise_ms,centroid,"
+				"lf,hf,vhf,width,decay,tail,jump,harm,ncc,gain,peak,conf\n");
+	}
+	return f;
+}
+
+/* every event with its features and whether it matches a true shot (for fitting) */
+static void dump_clip(const char *set, const char *name, double snr,
+		      const struct tg_shots_result *r, const double *t, int nt)
+{
+	FILE *f = dump_file();
+	size_t k;
+	int j;
+
+	if (!f)
+		return;
+	for (k = 0; k < r->n_events; k++) {
+		const struct tg_shot_event *e = &r->events[k];
+		int lab = 0;
+		for (j = 0; j < nt; j++)
+			if (fabs(e->time_s - t[j]) <= TOL)
+				lab = 1;
+		fprintf(f, "%s,%s,%.1f,%.4f,%d,%d,%.3f,%.2f,%.2f,%.2f,%.0f,%.2f,%.2f,%.2f,%.3f,%.1f,"
+			"%.2f,%.2f,%.3f,%.3f,%.2f,%.2f,%.3f\n", set, name, snr, e->time_s, lab,
+			(int)e->cls, e->score, e->strength, e->snr_db, e->rise_ms, e->centroid_hz,
+			e->lf_db, e->hf_db, e->vhf_db, e->width, e->decay_ms, e->tail_db, e->jump_db,
+			e->harmonicity, e->repeat_ncc, e->repeat_gain_db, e->peak_dbfs, e->confidence);
+	}
+}
+
+struct summary {
+	double p, r, f1, exact;   /* pooled precision, recall, F1; fraction of clips exact */
+	int clips;
+};
+
+static struct summary summarise(const struct tally *b, int nb)
+{
+	struct tally t = { 0, 0, 0, 0, 0 };
+	struct summary s;
+	int i;
+
+	for (i = 0; i < nb; i++) {
+		t.tp += b[i].tp;
+		t.fp += b[i].fp;
+		t.fn += b[i].fn;
+		t.clips += b[i].clips;
+		t.exact += b[i].exact;
+	}
+	s.p = t.tp + t.fp ? (double)t.tp / (t.tp + t.fp) : 1.0;
+	s.r = t.tp + t.fn ? (double)t.tp / (t.tp + t.fn) : 1.0;
+	s.f1 = s.p + s.r > 0 ? 2 * s.p * s.r / (s.p + s.r) : 0.0;
+	s.exact = t.clips ? (double)t.exact / t.clips : 0.0;
+	s.clips = t.clips;
+	return s;
+}
+
+/* Prints the table and the pooled figures at SNR >= 0 dB (*hi0) and >= 10 dB (*hi10). */
+static void print_bands(const struct tally *b, const char *title, struct summary *hi0,
+			struct summary *hi10)
 {
 	static const char *const names[4] = { ">= 15 dB", "5-15 dB", "-2.5-5 dB", "< -2.5 dB" };
-	struct tally hi = { 0, 0, 0, 0, 0 };
 	int i;
 
 	printf("\n%s\n\n| SNR band | clips | TP | FP | FN | precision | recall | F1 | exact count |\n"
 	       "|---|---|---|---|---|---|---|---|---|\n", title);
 	for (i = 0; i < 4; i++) {
-		double p = b[i].tp + b[i].fp ? (double)b[i].tp / (b[i].tp + b[i].fp) : 1.0;
-		double r = b[i].tp + b[i].fn ? (double)b[i].tp / (b[i].tp + b[i].fn) : 1.0;
+		struct summary s = summarise(b + i, 1);
 		if (!b[i].clips)
 			continue;
 		printf("| %s | %d | %d | %d | %d | %.3f | %.3f | %.3f | %d/%d |\n", names[i],
-		       b[i].clips, b[i].tp, b[i].fp, b[i].fn, p, r,
-		       p + r > 0 ? 2 * p * r / (p + r) : 0.0, b[i].exact, b[i].clips);
-		if (i < 3) {
-			hi.tp += b[i].tp;
-			hi.fp += b[i].fp;
-			hi.fn += b[i].fn;
-			hi.clips += b[i].clips;
-			hi.exact += b[i].exact;
-		}
+		       b[i].clips, b[i].tp, b[i].fp, b[i].fn, s.p, s.r, s.f1, b[i].exact, b[i].clips);
 	}
-	if (hi.clips) {
-		double p = hi.tp + hi.fp ? (double)hi.tp / (hi.tp + hi.fp) : 1.0;
-		double r = hi.tp + hi.fn ? (double)hi.tp / (hi.tp + hi.fn) : 1.0;
-		double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0.0;
-		printf("\nSNR >= 0 dB (bands above -2.5 dB): F1 %.3f (target 0.95: %s), exact count "
-		       "%d/%d clips (target 90%%: %s)\n", f1, f1 >= 0.95 ? "met" : "NOT met",
-		       hi.exact, hi.clips, hi.exact * 10 >= hi.clips * 9 ? "met" : "NOT met");
-	}
+	*hi0 = summarise(b, 3);
+	*hi10 = summarise(b, 2);
+	printf("\nSNR >= 0 dB (bands above -2.5 dB): precision %.3f, recall %.3f, F1 %.3f "
+	       "(target 0.95: %s), exact count %.0f%% of %d clips (target 90%%: %s)\n",
+	       hi0->p, hi0->r, hi0->f1, hi0->f1 >= 0.95 ? "met" : "NOT met", hi0->exact * 100,
+	       hi0->clips, hi0->exact >= 0.9 ? "met" : "NOT met");
+	printf("SNR >= 10 dB (bands above 5 dB): precision %.3f, recall %.3f, F1 %.3f, "
+	       "exact count %.0f%% of %d clips\n", hi10->p, hi10->r, hi10->f1, hi10->exact * 100,
+	       hi10->clips);
 }
 
 static struct tally conf_bands[4];
@@ -215,7 +312,8 @@ static void test_conformance_clips(void)
 	char root[1024], path[2048];
 	struct clip_truth *c;
 	int n, i, total_tp = 0, total_det = 0;
-	double max_err = 0.0;
+	double max_err = 0.0, f1;
+	struct summary hi0, hi10;
 
 	if (!cdir)
 		return;
@@ -251,6 +349,8 @@ static void test_conformance_clips(void)
 		CHECK_INT(run_shots(x, nx, &r), 0);
 		t0 = now_s() - t0;
 		score_clip(&r, c[i].t, c[i].n, &tp, &fp, &fn, &ndet, &max_err);
+		debug_clip(c[i].name, &r, c[i].t, c[i].n);
+		dump_clip("conf", c[i].name, snr, &r, c[i].t, c[i].n);
 		for (k = 0; k < r.n_events; k++) {
 			if (r.events[k].cls != TG_SHOT_GUNSHOT)
 				continue;
@@ -272,124 +372,348 @@ static void test_conformance_clips(void)
 		tg_shots_result_release(&r);
 		free(x);
 	}
-	print_bands(conf_bands, "Per SNR band (conformance):");
+	print_bands(conf_bands, "Per SNR band (conformance):", &hi0, &hi10);
+	f1 = hi0.f1;
 	printf("largest onset error of a matched shot: %.1f ms\n", max_err * 1000.0);
-	/* regression guards (today's level, not the targets) */
-	CHECK(total_tp >= 25);
+	/* regression guards (today's level, not the targets): at SNR >= 0 dB
+	 * precision 0.81, recall 0.57, F1 0.67, exact 2/9 clips; at >= 10 dB
+	 * F1 0.77; matched onsets within 20 ms */
+	CHECK(f1 >= 0.64);
+	CHECK(hi0.p >= 0.78);
+	CHECK(hi10.f1 >= 0.74);
+	CHECK(hi0.exact >= 0.2);
+	CHECK(max_err <= 0.020);
 	CHECK(total_det <= 3 * total_tp);
-	CHECK(conf_bands[0].tp + conf_bands[0].fn > 0 &&
-	      conf_bands[0].tp * 10 >= (conf_bands[0].tp + conf_bands[0].fn) * 6);
 	free(c);
 }
 
-/* --- generated clips: an unseen gun source, drums and a crowd --------- */
+/* --- generated clips: guns, drums, impacts, crowds and voices --------- */
 
-static void test_generated_clips(void)
+/*
+ * Two halves drawn by one generator with different seeds: "dev" is what the
+ * detector was developed and calibrated on, "held-out" was only scored.
+ * Every clip: 20 s of a background (crowd or speech, from a random place),
+ * shots (single, or bursts of 3-6 shots 80-150 ms apart from one weapon,
+ * each shot a random variant of that weapon at +-1.5 dB), and hard
+ * negatives (claps, snares, kicks, toms, hammer hits, body impacts, wood)
+ * at the shots' level +-6 dB.  Some clips add a reflection of every sound
+ * (50-400 ms later, 6-12 dB down, low-passed), some are driven into
+ * clipping.  SNR: the shot's first 200 ms against the background RMS.
+ */
+struct snd {
+	const char *path;
+	float *x;
+	size_t n;
+	size_t onset;     /* first sample within 20 dB of the peak */
+};
+
+static struct snd gen_guns[] = {
+	{ "/usr/share/games/teeworlds/data/audio/wp_gun_fire-01.wv", NULL, 0, 0 },
+	{ "/usr/share/games/teeworlds/data/audio/wp_gun_fire-02.wv", NULL, 0, 0 },
+	{ "/usr/share/games/teeworlds/data/audio/wp_gun_fire-03.wv", NULL, 0, 0 },
+	{ "/usr/share/games/teeworlds/data/audio/wp_shotty_fire-01.wv", NULL, 0, 0 },
+	{ "/usr/share/games/teeworlds/data/audio/wp_shotty_fire-02.wv", NULL, 0, 0 },
+	{ "/usr/share/games/teeworlds/data/audio/wp_shotty_fire-03.wv", NULL, 0, 0 },
+	{ "/usr/share/games/hedgewars/Data/Sounds/gun.ogg", NULL, 0, 0 },
+	{ "/usr/share/games/hedgewars/Data/Sounds/shotgunfire.ogg", NULL, 0, 0 },
+};
+/* weapons: first variant and number of variants in gen_guns */
+static const int gen_weapon[][2] = { { 0, 3 }, { 3, 3 }, { 6, 1 }, { 7, 1 } };
+static const char *const gen_weapon_name[] = { "tw-gun", "tw-shotgun", "hw-gun", "hw-shotgun" };
+
+static struct snd gen_negs[] = {
+	{ "/usr/share/lmms/samples/drums/clap01.ogg", NULL, 0, 0 },
+	{ "/usr/share/lmms/samples/drums/clap02.ogg", NULL, 0, 0 },
+	{ "/usr/share/lmms/samples/drums/clap03.ogg", NULL, 0, 0 },
+	{ "/usr/share/lmms/samples/drums/snare02.ogg", NULL, 0, 0 },
+	{ "/usr/share/lmms/samples/drums/snare03.ogg", NULL, 0, 0 },
+	{ "/usr/share/lmms/samples/drums/snare05.ogg", NULL, 0, 0 },
+	{ "/usr/share/lmms/samples/drums/snare_electro01.ogg", NULL, 0, 0 },
+	{ "/usr/share/lmms/samples/drums/kick_hard01.ogg", NULL, 0, 0 },
+	{ "/usr/share/lmms/samples/drums/kick02.ogg", NULL, 0, 0 },
+	{ "/usr/share/lmms/samples/drums/tom02.ogg", NULL, 0, 0 },
+	{ "/usr/share/lmms/samples/drums/tom_low01.ogg", NULL, 0, 0 },
+	{ "/usr/share/lmms/samples/drums/wood01.ogg", NULL, 0, 0 },
+	{ "/usr/share/lmms/samples/drums/sidestick01.ogg", NULL, 0, 0 },
+	{ "/usr/share/games/teeworlds/data/audio/wp_hammer_hit-01.wv", NULL, 0, 0 },
+	{ "/usr/share/games/teeworlds/data/audio/wp_hammer_hit-02.wv", NULL, 0, 0 },
+	{ "/usr/share/games/teeworlds/data/audio/foley_body_impact-01.wv", NULL, 0, 0 },
+	{ "/usr/share/games/teeworlds/data/audio/foley_land-01.wv", NULL, 0, 0 },
+};
+
+static struct snd gen_bgs[] = {
+	{ "/usr/share/games/heroes/sfx/foule1.wav", NULL, 0, 0 },
+	{ "/usr/share/games/heroes/sfx/foule2.wav", NULL, 0, 0 },
+	{ "/usr/share/codec2/wav/hts1a.wav", NULL, 0, 0 },
+	{ "/usr/share/codec2/wav/hts2a.wav", NULL, 0, 0 },
+	{ "/usr/share/codec2/wav/mmt1.wav", NULL, 0, 0 },
+	{ "/usr/share/codec2/wav/cross.wav", NULL, 0, 0 },
+	{ "/usr/share/codec2/wav/forig.wav", NULL, 0, 0 },
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define GEN_CLIPS 24         /* per half */
+#define GEN_SECONDS 20
+
+static int load_snd(struct snd *s, size_t n)
 {
-	static const char *const guns[] = {
-		"/usr/share/games/teeworlds/data/audio/wp_gun_fire-01.wv",
-		"/usr/share/games/teeworlds/data/audio/wp_shotty_fire-01.wv",
-		"/usr/share/games/hedgewars/Data/Sounds/shotgunfire.ogg",
-	};
-	static const char *const negs[] = {
-		"/usr/share/lmms/samples/drums/clap02.ogg",
-		"/usr/share/lmms/samples/drums/snare03.ogg",
-		"/usr/share/lmms/samples/drums/tom02.ogg",
-		"/usr/share/lmms/samples/drums/kick_hard01.ogg",
-		"/usr/share/games/teeworlds/data/audio/wp_hammer_hit-01.wv",
-	};
-	static const double snrs[] = { 20.0, 10.0, 0.0, -5.0 };
-	struct { float *x; size_t n; } g[3], ng[5], bg;
-	struct tally bands[4];
-	int i, ok = 1, clip;
-	uint64_t s = 42;
+	size_t i, q;
 
-	memset(bands, 0, sizeof(bands));
-	for (i = 0; i < 3; i++)
-		if (!(g[i].x = tg_test_decode(guns[i], RATE, &g[i].n)))
-			ok = 0;
-	for (i = 0; i < 5; i++)
-		if (!(ng[i].x = tg_test_decode(negs[i], RATE, &ng[i].n)))
-			ok = 0;
-	if (!(bg.x = tg_test_decode("/usr/share/games/heroes/sfx/foule1.wav", RATE, &bg.n)))
-		ok = 0;
-	if (!ok) {
-		SKIP("sound packages missing (scripts/install-deps): generated clips skipped");
-		goto out;
+	for (i = 0; i < n; i++) {
+		float pk = 0.0f;
+		if (s[i].x)
+			continue;
+		if (!(s[i].x = tg_test_decode(s[i].path, RATE, &s[i].n)))
+			return -1;
+		for (q = 0; q < s[i].n; q++)
+			if (fabsf(s[i].x[q]) > pk)
+				pk = fabsf(s[i].x[q]);
+		for (q = 0; q < s[i].n; q++)
+			if (fabsf(s[i].x[q]) >= 0.1f * pk)
+				break;
+		s[i].onset = q;
 	}
-	printf("\n### Shots: generated clips (teeworlds/hedgewars guns, lmms drums, heroes crowd)\n\n"
-	       "| clip | SNR | truth | detected | TP | FP | FN | exact |\n|---|---|---|---|---|---|---|---|\n");
-	for (clip = 0; clip < 12; clip++) {
-		double snr = snrs[clip % 4], t[MAXT], tt = 1.0, max_err = 0.0;
-		size_t n = 30 * RATE, k;
+	return 0;
+}
+
+static void free_snd(struct snd *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(s[i].x);
+		s[i].x = NULL;
+	}
+}
+
+/* mix src with an optional reflection (delay d samples, gain ge, one-pole low-pass) */
+static void mix_with_echo(float *dst, size_t nd, const struct snd *src, long at, float g,
+			  long d, float ge)
+{
+	size_t i;
+	float lp = 0.0f;
+
+	tg_test_mix(dst, nd, src->x, src->n, at, g);
+	if (d <= 0)
+		return;
+	for (i = 0; i < src->n + 200; i++) {
+		long j = at + d + (long)i;
+		float v = i < src->n ? src->x[i] : 0.0f;
+		lp += 0.35f * (v - lp);   /* ~2 kHz at 24 kHz: walls and air absorb the top */
+		if (j >= 0 && (size_t)j < nd)
+			dst[j] += g * ge * lp;
+	}
+}
+
+/* One generated clip: fills x (n samples), truth times t, returns their number. */
+static int gen_clip(uint64_t *s, double snr, int weapon, float *x, size_t n, double *t,
+		    int *bgi_out, int *echo_out, int *clip_out)
+{
+	const struct snd *bg = &gen_bgs[(size_t)(tg_test_rand(s) * NELEM(gen_bgs)) % NELEM(gen_bgs)];
+	int nt = 0, echo = tg_test_rand(s) < 0.3, clip = tg_test_rand(s) < 0.15;
+	double tt = 0.7 + tg_test_rand(s), bgr;
+	size_t st = (size_t)(tg_test_rand(s) * (double)bg->n), k;
+	int v0 = gen_weapon[weapon][0], nv = gen_weapon[weapon][1];
+	double shot_rms;
+
+	*bgi_out = (int)(bg - gen_bgs);
+	*echo_out = echo;
+	*clip_out = clip;
+	{
+		const struct snd *g = &gen_guns[v0];
+		size_t m = g->n < (size_t)RATE / 5 ? g->n : (size_t)RATE / 5;
+		shot_rms = tg_test_rms(g->x, m);
+	}
+	/* background RMS over what is used, so silent gaps in speech count */
+	for (k = 0; k < n; k++)
+		x[k] = bg->x[(st + k) % bg->n];
+	bgr = tg_test_rms(x, n);
+	for (k = 0; k < n; k++)
+		x[k] = (float)(0.05 / bgr) * x[k];
+	while (tt < GEN_SECONDS - 2.0 && nt < MAXT - 8) {
+		double u = tg_test_rand(s);
+		long d = echo ? (long)((0.05 + 0.35 * tg_test_rand(s)) * RATE) : 0;
+		float ge = (float)pow(10.0, -(6.0 + 6.0 * tg_test_rand(s)) / 20.0);
+		float gain = (float)(0.05 / shot_rms * pow(10.0, snr / 20.0));
+
+		if (u < 0.5) {
+			int burst = tg_test_rand(s) < 0.45 ? 3 + (int)(tg_test_rand(s) * 4) : 1, j;
+			for (j = 0; j < burst; j++) {
+				const struct snd *g = &gen_guns[v0 + (int)(tg_test_rand(s) * nv) % nv];
+				float gj = gain * (float)pow(10.0, (tg_test_rand(s) * 3.0 - 1.5) / 20.0);
+				mix_with_echo(x, n, g, (long)(tt * RATE), gj, d, ge);
+				t[nt++] = tt + (double)g->onset / RATE;
+				tt += 0.08 + 0.07 * tg_test_rand(s);
+			}
+		} else {
+			const struct snd *ng = &gen_negs[(size_t)(tg_test_rand(s) * NELEM(gen_negs)) %
+							 NELEM(gen_negs)];
+			double nr = tg_test_rms(ng->x, ng->n < (size_t)RATE / 5 ? ng->n : (size_t)RATE / 5);
+			float gn = (float)(0.05 / (nr + 1e-9) * pow(10.0, (snr + tg_test_rand(s) * 12.0 - 6.0) / 20.0));
+			mix_with_echo(x, n, ng, (long)(tt * RATE), gn, d, ge);
+		}
+		tt += 0.8 + 1.4 * tg_test_rand(s);
+	}
+	{
+		float drive = clip ? 4.0f : 1.0f;
+		for (k = 0; k < n; k++) {
+			float v = x[k] * drive;
+			x[k] = v > 1.0f ? 1.0f : v < -1.0f ? -1.0f : v;
+		}
+	}
+	return nt;
+}
+
+/* Reliability of the shot confidence: per bin, shots and how many were right. */
+#define NREL 4
+static const double rel_edges[NREL + 1] = { 0.0, 0.7, 0.85, 0.95, 1.01 };
+struct reliability {
+	int n[NREL], ok[NREL];
+	double sum[NREL];
+};
+
+static void rel_add(struct reliability *rl, const struct tg_shots_result *r, const double *t, int nt)
+{
+	size_t k;
+	int j, b;
+
+	for (k = 0; k < r->n_events; k++) {
+		const struct tg_shot_event *e = &r->events[k];
+		int ok = 0;
+		if (e->cls != TG_SHOT_GUNSHOT)
+			continue;
+		for (j = 0; j < nt; j++)
+			if (fabs(e->time_s - t[j]) <= TOL)
+				ok = 1;
+		for (b = 0; b < NREL; b++)
+			if (e->confidence >= rel_edges[b] && e->confidence < rel_edges[b + 1]) {
+				rl->n[b]++;
+				rl->ok[b] += ok;
+				rl->sum[b] += e->confidence;
+			}
+	}
+}
+
+static void rel_print(const struct reliability *rl, const char *title)
+{
+	int b;
+
+	printf("\n%s\n\n| confidence | shots | mean confidence | fraction correct |\n|---|---|---|---|\n",
+	       title);
+	for (b = 0; b < NREL; b++)
+		if (rl->n[b])
+			printf("| %.2f-%.2f | %d | %.2f | %.2f |\n", rel_edges[b],
+			       rel_edges[b + 1] > 1.0 ? 1.0 : rel_edges[b + 1], rl->n[b],
+			       rl->sum[b] / rl->n[b], (double)rl->ok[b] / rl->n[b]);
+}
+
+/* Run one half: per-clip table, per-band tallies and the pooled summaries. */
+static void run_generated(const char *set, uint64_t seed, struct tally *bands,
+			  struct summary *hi0, struct summary *hi10, struct reliability *rl)
+{
+	static const double snrs[] = { 20.0, 10.0, 0.0, -5.0, 15.0, 5.0 };
+	uint64_t s = seed;
+	int clip;
+
+	memset(bands, 0, 4 * sizeof(*bands));
+	printf("\n### Shots: generated clips, %s half (seed %llu)\n\n"
+	       "| clip | weapon | background | SNR | echo | clipped | truth | detected | TP | FP | FN | exact |\n"
+	       "|---|---|---|---|---|---|---|---|---|---|---|---|\n", set, (unsigned long long)seed);
+	for (clip = 0; clip < GEN_CLIPS; clip++) {
+		double snr = snrs[clip % 6], t[MAXT], max_err = 0.0;
+		size_t n = (size_t)GEN_SECONDS * RATE;
 		float *x = calloc(n, sizeof(float));
-		int nt = 0, tp, fp, fn, ndet, gi = clip % 3;
+		int nt, tp, fp, fn, ndet, w = clip % 4, bgi, echo, clp, bi;
 		struct tg_shots_result r;
-		double bgr = tg_test_rms(bg.x, bg.n), shot_rms;
-		size_t st = (size_t)(tg_test_rand(&s) * (double)bg.n);
+		char nm[32];
 
 		if (!x) {
 			CHECK(0);
 			continue;
 		}
-		/* shot level: SNR of the shot's first 200 ms against the crowd */
-		{
-			size_t m = g[gi].n < (size_t)RATE / 5 ? g[gi].n : (size_t)RATE / 5;
-			shot_rms = tg_test_rms(g[gi].x, m);
-		}
-		for (k = 0; k < n; k++)
-			x[k] = (float)(0.1 / bgr) * bg.x[(st + k) % bg.n];
-		while (tt < 27.0 && nt < 40) {
-			double u = tg_test_rand(&s);
-			if (u < 0.55) {
-				/* a single shot or a burst of 3-5, 80-150 ms apart */
-				int burst = tg_test_rand(&s) < 0.4 ? 3 + (int)(tg_test_rand(&s) * 3) : 1, j;
-				float gain = (float)(0.1 / shot_rms * pow(10.0, snr / 20.0));
-				for (j = 0; j < burst; j++) {
-					tg_test_mix(x, n, g[gi].x, g[gi].n, (long)(tt * RATE), gain);
-					/* truth onset: first sample within 20 dB of the peak */
-					{
-						float pk = 0.0f;
-						size_t q;
-						for (q = 0; q < g[gi].n; q++)
-							if (fabsf(g[gi].x[q]) > pk)
-								pk = fabsf(g[gi].x[q]);
-						for (q = 0; q < g[gi].n; q++)
-							if (fabsf(g[gi].x[q]) >= 0.1f * pk)
-								break;
-						t[nt++] = tt + (double)q / RATE;
-					}
-					tt += 0.08 + 0.07 * tg_test_rand(&s);
-				}
-			} else {
-				int ni = (int)(tg_test_rand(&s) * 5);
-				float gain = (float)(0.1 / shot_rms * pow(10.0, snr / 20.0));
-				tg_test_mix(x, n, ng[ni].x, ng[ni].n, (long)(tt * RATE), gain);
-			}
-			tt += 1.0 + 1.5 * tg_test_rand(&s);
-		}
-		for (k = 0; k < n; k++)
-			x[k] = x[k] > 1.0f ? 1.0f : x[k] < -1.0f ? -1.0f : x[k];
+		nt = gen_clip(&s, snr, w, x, n, t, &bgi, &echo, &clp);
 		CHECK_INT(run_shots(x, n, &r), 0);
 		score_clip(&r, t, nt, &tp, &fp, &fn, &ndet, &max_err);
-		bands[band_idx(snr)].tp += tp;
-		bands[band_idx(snr)].fp += fp;
-		bands[band_idx(snr)].fn += fn;
-		bands[band_idx(snr)].clips++;
-		bands[band_idx(snr)].exact += (int)r.n_shots == nt;
-		printf("| gen%02d (%s) | %.0f dB | %d | %zu | %d | %d | %d | %s |\n", clip + 1,
-		       strrchr(guns[gi], '/') + 1, snr, nt, r.n_shots, tp, fp, fn,
+		snprintf(nm, sizeof(nm), "%s%02d", set, clip + 1);
+		debug_clip(nm, &r, t, nt);
+		dump_clip(set, nm, snr, &r, t, nt);
+		rel_add(rl, &r, t, nt);
+		if (getenv("TG_SHOTS_WRITE")) {
+			/* the clip as raw f32le and its truth, for offline study */
+			char path[512];
+			FILE *f;
+			snprintf(path, sizeof(path), "%s/%s.raw", getenv("TG_SHOTS_WRITE"), nm);
+			tg_test_write_raw(path, x, n);
+			snprintf(path, sizeof(path), "%s/%s.txt", getenv("TG_SHOTS_WRITE"), nm);
+			if ((f = fopen(path, "w"))) {
+				for (bi = 0; bi < nt; bi++)
+					fprintf(f, "%.4f\n", t[bi]);
+				fclose(f);
+			}
+		}
+		bi = band_idx(snr);
+		bands[bi].tp += tp;
+		bands[bi].fp += fp;
+		bands[bi].fn += fn;
+		bands[bi].clips++;
+		bands[bi].exact += (int)r.n_shots == nt;
+		printf("| %s | %s | %s | %.0f dB | %s | %s | %d | %zu | %d | %d | %d | %s |\n", nm,
+		       gen_weapon_name[w], strrchr(gen_bgs[bgi].path, '/') + 1, snr,
+		       echo ? "yes" : "no", clp ? "yes" : "no", nt, r.n_shots, tp, fp, fn,
 		       (int)r.n_shots == nt ? "yes" : "no");
+		CHECK(max_err <= TOL);
 		tg_shots_result_release(&r);
 		free(x);
 	}
-	print_bands(bands, "Per SNR band (generated):");
+	{
+		char title[64];
+		snprintf(title, sizeof(title), "Per SNR band (generated, %s half):", set);
+		print_bands(bands, title, hi0, hi10);
+	}
+}
+
+static void test_generated_clips(void)
+{
+	struct tally dev[4], held[4];
+	struct summary d0, d10, h0, h10;
+	struct reliability rd, rh;
+
+	if (load_snd(gen_guns, NELEM(gen_guns)) < 0 || load_snd(gen_negs, NELEM(gen_negs)) < 0 ||
+	    load_snd(gen_bgs, NELEM(gen_bgs)) < 0) {
+		SKIP("sound packages missing (scripts/install-deps): generated clips skipped");
+		goto out;
+	}
+	memset(&rd, 0, sizeof(rd));
+	memset(&rh, 0, sizeof(rh));
+	run_generated("dev", 1001, dev, &d0, &d10, &rd);
+	run_generated("held", 2002, held, &h0, &h10, &rh);
+	rel_print(&rd, "Confidence reliability (generated, dev half: where it was calibrated):");
+	rel_print(&rh, "Confidence reliability (generated, held-out half):");
+	/*
+	 * Regression guards a little below what the detector achieves today
+	 * (the issue's targets, F1 >= 0.95 and 90 % exact counts, are printed
+	 * above as met or NOT met).  Held-out half at SNR >= 0 dB: precision
+	 * 0.867, recall 0.683, F1 0.764, exact 20 %; >= 10 dB: F1 0.792.
+	 */
+	CHECK(h0.f1 >= 0.73);
+	CHECK(h0.p >= 0.82);
+	CHECK(h0.r >= 0.64);
+	CHECK(h10.f1 >= 0.76);
+	CHECK(h0.exact >= 0.10);
+	CHECK(d0.f1 >= 0.68);
+	/* the confidence tracks correctness on the held-out half: confident
+	 * shots are right more often than unsure ones */
+	CHECK(rh.n[NREL - 1] + rh.n[NREL - 2] > 0 && rh.n[0] > 0);
+	if (rh.n[0] > 0 && rh.n[NREL - 1] + rh.n[NREL - 2] > 0) {
+		double hi = (double)(rh.ok[NREL - 1] + rh.ok[NREL - 2]) /
+			    (rh.n[NREL - 1] + rh.n[NREL - 2]);
+		CHECK(hi >= 0.85);
+		CHECK(hi > (double)rh.ok[0] / rh.n[0]);
+	}
 out:
-	for (i = 0; i < 3; i++)
-		free(g[i].x);
-	for (i = 0; i < 5; i++)
-		free(ng[i].x);
-	free(bg.x);
+	free_snd(gen_guns, NELEM(gen_guns));
+	free_snd(gen_negs, NELEM(gen_negs));
+	free_snd(gen_bgs, NELEM(gen_bgs));
 }
 
 static void test_streaming_blocks(void)

@@ -1,0 +1,251 @@
+#include "media/image.h"
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/imgutils.h>
+#include <libswscale/swscale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "media/avlog.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+void tg_image_release(struct tg_image *img)
+{
+	if (!img)
+		return;
+	free(img->data);
+	img->data = NULL;
+	img->width = img->height = 0;
+	img->stride = 0;
+}
+
+static int to_rgb(const AVFrame *f, int max_side, struct tg_image *img, const char *path)
+{
+	int w = f->width, h = f->height, flags = SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT;
+	struct SwsContext *sws;
+	uint8_t *dst[4] = { NULL };
+	int dls[4] = { 0 };
+
+	if (max_side > 0 && (w > max_side || h > max_side)) {
+		w = h = max_side;
+		flags = SWS_POINT | SWS_ACCURATE_RND;
+	}
+	sws = sws_getContext(f->width, f->height, f->format, w, h, AV_PIX_FMT_RGB24, flags, NULL,
+			     NULL, NULL);
+	if (!sws)
+		return tg_error(TG_EINPUT, "%s: cannot convert its %s pictures", path,
+				av_get_pix_fmt_name(f->format));
+	img->stride = (size_t)w * 3;
+	img->data = malloc(img->stride * (size_t)h);
+	if (!img->data) {
+		sws_freeContext(sws);
+		return tg_error(TG_ENOMEM, "out of memory for a %dx%d image", w, h);
+	}
+	dst[0] = img->data;
+	dls[0] = (int)img->stride;
+	sws_scale(sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst, dls);
+	sws_freeContext(sws);
+	img->width = w;
+	img->height = h;
+	return 0;
+}
+
+int tg_image_read_rgb(const char *path, int max_side, struct tg_image *img)
+{
+	AVFormatContext *fc = NULL;
+	AVCodecContext *dec = NULL;
+	const AVCodec *codec;
+	AVPacket *pkt = av_packet_alloc();
+	AVFrame *f = av_frame_alloc();
+	char url[4200];
+	struct stat sb;
+	int idx, ret = 0, got = 0;
+
+	tg_image_release(img);
+	if (!pkt || !f) {
+		ret = tg_error(TG_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (stat(path, &sb) != 0) {
+		ret = tg_error_errno(TG_EINPUT, "%s: cannot read", path);
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		ret = tg_error(TG_EINPUT, "%s: not a regular file", path);
+		goto out;
+	}
+	tg_avlog_begin();
+	snprintf(url, sizeof(url), "file:%s", path);
+	if (avformat_open_input(&fc, url, NULL, NULL) < 0 || avformat_find_stream_info(fc, NULL) < 0) {
+		ret = tg_error(TG_EINPUT, "%s: not an image or video that can be decoded", path);
+		goto out;
+	}
+	idx = av_find_best_stream(fc, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+	if (idx < 0) {
+		ret = tg_error(TG_EINPUT, "%s: has no picture", path);
+		goto out;
+	}
+	codec = avcodec_find_decoder(fc->streams[idx]->codecpar->codec_id);
+	dec = codec ? avcodec_alloc_context3(codec) : NULL;
+	if (!dec || avcodec_parameters_to_context(dec, fc->streams[idx]->codecpar) < 0 ||
+	    avcodec_open2(dec, codec, NULL) < 0) {
+		ret = tg_error(TG_EINPUT, "%s: no decoder for its pictures", path);
+		goto out;
+	}
+	while (!got) {
+		int rd = av_read_frame(fc, pkt);
+
+		if (rd < 0) {
+			avcodec_send_packet(dec, NULL);	/* drain */
+		} else if (pkt->stream_index != idx) {
+			av_packet_unref(pkt);
+			continue;
+		} else {
+			avcodec_send_packet(dec, pkt);
+			av_packet_unref(pkt);
+		}
+		if (avcodec_receive_frame(dec, f) >= 0)
+			got = 1;
+		else if (rd < 0)
+			break;
+	}
+	if (!got) {
+		ret = tg_error(TG_EINPUT, "%s: no picture could be decoded", path);
+		goto out;
+	}
+	ret = to_rgb(f, max_side, img, path);
+out:
+	tg_avlog_end();
+	av_packet_free(&pkt);
+	av_frame_free(&f);
+	avcodec_free_context(&dec);
+	avformat_close_input(&fc);
+	return ret;
+}
+
+int tg_image_write_jpeg(const char *path, const uint8_t *rgb, int width, int height,
+			size_t stride, int qscale)
+{
+	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
+	AVCodecContext *enc = NULL;
+	struct SwsContext *sws = NULL;
+	AVFrame *f = av_frame_alloc();
+	AVPacket *pkt = av_packet_alloc();
+	const uint8_t *src[4] = { rgb, NULL, NULL, NULL };
+	int sls[4] = { (int)stride, 0, 0, 0 };
+	int ret = 0;
+
+	if (!f || !pkt) {
+		ret = tg_error(TG_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (width <= 0 || height <= 0) {
+		ret = tg_error(TG_EINVAL, "%s: empty image", path);
+		goto out;
+	}
+	if (qscale < 2)
+		qscale = 2;
+	if (qscale > 31)
+		qscale = 31;
+	enc = codec ? avcodec_alloc_context3(codec) : NULL;
+	if (!enc) {
+		ret = tg_error(TG_EIO, "%s: no JPEG encoder in this FFmpeg", path);
+		goto out;
+	}
+	enc->width = width;
+	enc->height = height;
+	enc->pix_fmt = AV_PIX_FMT_YUVJ420P;
+	enc->time_base = (AVRational){ 1, 25 };
+	enc->flags |= AV_CODEC_FLAG_QSCALE;
+	enc->global_quality = FF_QP2LAMBDA * qscale;
+	if (avcodec_open2(enc, codec, NULL) < 0) {
+		ret = tg_error(TG_EIO, "%s: cannot open the JPEG encoder", path);
+		goto out;
+	}
+	f->format = AV_PIX_FMT_YUVJ420P;
+	f->width = width;
+	f->height = height;
+	if (av_frame_get_buffer(f, 0) < 0) {
+		ret = tg_error(TG_ENOMEM, "out of memory");
+		goto out;
+	}
+	sws = sws_getContext(width, height, AV_PIX_FMT_RGB24, width, height, AV_PIX_FMT_YUVJ420P,
+			     SWS_BICUBIC | SWS_ACCURATE_RND, NULL, NULL, NULL);
+	if (!sws) {
+		ret = tg_error(TG_EIO, "%s: cannot convert to JPEG's colour space", path);
+		goto out;
+	}
+	sws_scale(sws, src, sls, 0, height, f->data, f->linesize);
+	f->quality = enc->global_quality;
+	f->pts = 0;
+	if (avcodec_send_frame(enc, f) < 0 || avcodec_send_frame(enc, NULL) < 0 ||
+	    avcodec_receive_packet(enc, pkt) < 0) {
+		ret = tg_error(TG_EIO, "%s: JPEG encoding failed", path);
+		goto out;
+	}
+	ret = tg_fs_write_atomic(path, pkt->data, (size_t)pkt->size, 0644);
+out:
+	sws_freeContext(sws);
+	av_packet_free(&pkt);
+	av_frame_free(&f);
+	avcodec_free_context(&enc);
+	return ret;
+}
+
+int tg_image_write_png(const char *path, const uint8_t *rgb, int width, int height,
+		       size_t stride)
+{
+	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
+	AVCodecContext *enc = NULL;
+	AVFrame *f = av_frame_alloc();
+	AVPacket *pkt = av_packet_alloc();
+	int ret = 0;
+
+	if (!f || !pkt) {
+		ret = tg_error(TG_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (!rgb || width <= 0 || height <= 0 || stride < (size_t)width * 3) {
+		ret = tg_error(TG_EINVAL, "%s: empty image", path);
+		goto out;
+	}
+	enc = codec ? avcodec_alloc_context3(codec) : NULL;
+	if (!enc) {
+		ret = tg_error(TG_EIO, "%s: no PNG encoder in this FFmpeg", path);
+		goto out;
+	}
+	enc->width = width;
+	enc->height = height;
+	enc->pix_fmt = AV_PIX_FMT_RGB24;
+	enc->time_base = (AVRational){ 1, 25 };
+	if (avcodec_open2(enc, codec, NULL) < 0) {
+		ret = tg_error(TG_EIO, "%s: cannot open the PNG encoder", path);
+		goto out;
+	}
+	f->format = AV_PIX_FMT_RGB24;
+	f->width = width;
+	f->height = height;
+	if (av_frame_get_buffer(f, 0) < 0) {
+		ret = tg_error(TG_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (int y = 0; y < height; y++)
+		memcpy(f->data[0] + (size_t)y * (size_t)f->linesize[0], rgb + (size_t)y * stride,
+		       (size_t)width * 3);
+	f->pts = 0;
+	if (avcodec_send_frame(enc, f) < 0 || avcodec_send_frame(enc, NULL) < 0 ||
+	    avcodec_receive_packet(enc, pkt) < 0) {
+		ret = tg_error(TG_EIO, "%s: PNG encoding failed", path);
+		goto out;
+	}
+	ret = tg_fs_write_atomic(path, pkt->data, (size_t)pkt->size, 0644);
+out:
+	av_packet_free(&pkt);
+	av_frame_free(&f);
+	avcodec_free_context(&enc);
+	return ret;
+}

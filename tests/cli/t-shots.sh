@@ -1,0 +1,90 @@
+# testigo shots: counts and times on a conformance clip and on a generated
+# one, the JSON fields, the plot, items in a case, and the error paths.
+. "$TESTIGO_ROOT/tests/cli/lib.sh"
+
+C=$TESTIGO_ROOT/../shared/conformance/audio
+GUN=/usr/share/games/teeworlds/data/audio/wp_gun_fire-01.wv
+CLAP=/usr/share/lmms/samples/drums/clap02.ogg
+
+# a generated clip: three gunshots at 1.0, 3.0, 5.5 s and a clap at 4.2 s in
+# pink noise at -40 dBFS (2 s of lead-in so the noise floor settles)
+if [ -f "$GUN" ] && [ -f "$CLAP" ]; then
+	ffmpeg -nostdin -v error -f lavfi -i "anoisesrc=color=pink:amplitude=0.01:duration=8:seed=7" \
+		-i "$GUN" -i "$CLAP" -filter_complex \
+		"[1:a]aresample=48000,pan=mono|c0=c0,asplit=3[g1][g2][g3];[g1]adelay=1000[a1];[g2]adelay=3000[a2];[g3]adelay=5500[a3];[2:a]aresample=48000,pan=mono|c0=c0,volume=0.5,adelay=4200[c];[0:a]aresample=48000[n];[n][a1][a2][a3][c]amix=inputs=5:normalize=0:duration=first" \
+		-ar 48000 -c:a aac -b:a 128k gen.m4a
+	expect 0 "shots on a generated clip" tg shots --json gen.m4a
+	check "three shots counted" test "$(json out 'd["count"]')" = 3
+	check "shot times within 20 ms of 1.0, 3.0, 5.5 s (plus the sample's onset)" \
+		python3 - out <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = [s["time_s"] for s in d["shots"]]
+# the sample's own onset is 20 ms in
+want = [1.02, 3.02, 5.52]
+sys.exit(0 if len(t) == 3 and all(abs(a - b) <= 0.02 for a, b in zip(t, want)) else 1)
+PY
+	check "the clap is an event but not a shot" python3 -c "
+import json; d = json.load(open('out'))
+sys_ok = any(abs(e['time_s'] - 4.2) < 0.03 and e['class'] != 'gunshot' for e in d['events'])
+raise SystemExit(0 if sys_ok else 1)"
+	check "intervals between shots" test "$(json out 'd["intervals_s"]')" = "[2.0, 2.5]"
+else
+	skip "teeworlds/lmms sounds not installed (scripts/install-deps)"
+fi
+
+if [ -d "$C/shots" ]; then
+	expect 0 "shots --json on ps02" tg shots --json "$C/shots/ps02.mp4"
+	check "json has the issue's fields" python3 - out <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+need = {"count", "shots", "events", "ranging", "bursts", "first_shot_s", "last_shot_s", "intervals_s"}
+ok = need <= set(d) and d["count"] == len(d["shots"])
+for s in d["shots"]:
+    ok = ok and {"time_s", "confidence", "peak_dbfs", "clipped", "burst"} <= set(s)
+for e in d["events"]:
+    ok = ok and e["class"] in ("gunshot", "impulse", "echo")
+sys.exit(0 if ok else 1)
+PY
+	check "ps02: every labelled shot found within 20 ms" python3 - out "$C/shots.csv" <<'PY'
+import csv, json, sys
+d = json.load(open(sys.argv[1]))
+truth = [float(r["shot_time_s"]) for r in csv.DictReader(open(sys.argv[2])) if r["clip"] == "ps02.mp4"]
+t = [s["time_s"] for s in d["shots"]]
+sys.exit(0 if all(any(abs(a - b) <= 0.02 for a in t) for b in truth) else 1)
+PY
+	expect 0 "text output and a plot" tg shots "$C/shots/ps02.mp4" --plot ps02.png
+	contains out "count:" "text output has the count"
+	check "the plot is a PNG" test "$(head -c 8 ps02.png | od -An -c | tr -d ' ')" = '211PNG\r\n032\n'
+	expect 0 "ranging options" tg shots --json --temp 35 --bullet-speed 700-900 "$C/shots/ps02.mp4"
+	check "temperature used" test "$(json out 'd["method"]["temp_c"]')" = 35.0
+	check "speed of sound at 35 C (331.3 sqrt(1 + T/273.15))" test "$(json out 'd["method"]["sound_speed_ms"]')" = 351.9
+
+	tg init case >/dev/null
+	expect 0 "add a clip to a case" tg -C case add "$C/shots/ps02.mp4"
+	expect 0 "shots on an item" tg -C case shots 1 --json
+	cp out item.json
+	tg shots --json "$C/shots/ps02.mp4" >file.json
+	check "item result equals the file result" python3 -c "
+import json; a = json.load(open('item.json')); b = json.load(open('file.json'))
+raise SystemExit(0 if a == b else 1)"
+	expect 0 "the analysis is in the custody log" tg -C case log --json
+	contains out '"analyser":	"shots"' "custody entry for the shots analyser"
+else
+	skip "conformance audio not found: conformance checks skipped"
+fi
+
+expect 3 "missing file" tg shots no-such.mp4
+contains err "no-such.mp4" "the message names the file"
+ffmpeg -nostdin -v error -f lavfi -i testsrc=duration=1:size=64x64:rate=10 -an silent.mp4
+expect 3 "a video without audio" tg shots silent.mp4
+contains err "no audio" "says the file has no audio"
+printf 'not media\n' > notes.txt
+expect 3 "a text file" tg shots notes.txt
+contains err "notes.txt" "names the text file"
+expect 2 "no argument" tg shots
+expect 2 "bad bullet speed" tg shots --bullet-speed fast notes.txt
+expect 2 "subsonic bullet speed" tg shots --bullet-speed 200-300 notes.txt
+expect 2 "bad temperature" tg shots --temp warm notes.txt
+expect 0 "help" tg help shots
+contains out "crack" "help explains ranging"
