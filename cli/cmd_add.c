@@ -10,6 +10,7 @@
 
 #include "case/case.h"
 #include "case/ingest.h"
+#include "case/match.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -117,6 +118,46 @@ static int collect(struct file_list *l, char **paths, int n, int recursive)
 	return 0;
 }
 
+/*
+ * Footage already in the case that the new item shares: one line in text
+ * output, a list in JSON.  A failure to match is not a failure to add.
+ */
+static void emit_matches(struct tg_out *o, struct tg_case *c, const struct tg_ingest_result *r)
+{
+	struct tg_item it;
+	struct tg_match_query q;
+	struct tg_match_list ml = { NULL, 0, 0 };
+	char line[512] = "";
+	size_t used = 0;
+
+	if (strcmp(r->media_type, "video") != 0 && strcmp(r->media_type, "image") != 0)
+		return;
+	if (tg_store_item_get(c->store, r->item_id, &it) < 0 ||
+	    tg_case_match_item(c, &it, &q, &ml) < 0) {
+		tg_error_clear();
+		return;
+	}
+	if (tg_out_format(o) == TG_OUT_JSON) {
+		tg_out_begin_list(o, "matches");
+		for (size_t k = 0; k < ml.n; k++) {
+			tg_out_begin(o, NULL);
+			tg_out_int(o, "item", ml.m[k].item);
+			tg_out_str(o, "sha256", ml.m[k].sha256);
+			tg_out_str(o, "kind", ml.m[k].kind);
+			tg_out_num(o, "score", ml.m[k].score, 3);
+			tg_out_end(o);
+		}
+		tg_out_end(o);
+	} else {
+		for (size_t k = 0; k < ml.n && used < sizeof(line) - 64; k++)
+			used += (size_t)snprintf(line + used, sizeof(line) - used, "%sitem %lld %s %.2f",
+						 k ? ", " : "", ml.m[k].item, ml.m[k].kind,
+						 ml.m[k].score);
+		tg_out_str(o, "matches", ml.n ? line : "-");
+	}
+	tg_match_list_release(&ml);
+}
+
 static int count_observations(const cJSON *doc, const char *severity)
 {
 	const cJSON *o, *obs = cJSON_GetObjectItemCaseSensitive(doc, "observations");
@@ -203,6 +244,8 @@ int cmd_add(int argc, char **argv)
 		tg_out_str(o, "status", r.new_item ? "added" : "already in case: acquisition recorded");
 		tg_out_int(o, "warnings", r.metadata ? count_observations(r.metadata, "warning") : 0);
 		tg_out_int(o, "analyses", r.analyses_run);
+		if (r.new_item && !io.no_analysis)
+			emit_matches(o, tg_cli_case(), &r);
 		if (r.analyses_failed)
 			fprintf(stderr, "testigo: %s: %d analysis(es) failed: %s\n", files.paths[i],
 				r.analyses_failed, r.analysis_failures);

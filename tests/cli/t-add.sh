@@ -72,3 +72,10 @@ else
 fi
 
 expect 0 "verify after all that" tg verify
+
+# add reports footage already in the case (the same clip in another format)
+tg init mcase >/dev/null
+tg -C mcase add "$SAMPLES/movie2/movie-hello.mp4" >/dev/null
+expect 0 "add a re-encoded copy" tg -C mcase add --json "$SAMPLES/movie2/movie-hello.avi"
+check "add reports the near-duplicate already in the case" \
+	test "$(json out '[(m["item"], m["kind"]) for m in d["items"][0]["matches"]]')" = "[(1, 'near-duplicate')]"
