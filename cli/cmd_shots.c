@@ -44,7 +44,7 @@ const char cmd_shots_help[] =
 	"  --plot FILE.png        write the waveform and spectrogram with the events\n"
 	"                         marked (gunshots red, other impulses orange,\n"
 	"                         echoes blue)\n"
-	"  --json                 one JSON document (docs/json-audio.md)\n"
+	"  --json                 one JSON document (docs/json.md)\n"
 	"\n"
 	"Accuracy and its limits: docs/audio.md.  The confidence is a logistic of\n"
 	"the gunshot score, not a calibrated probability.\n"

@@ -54,7 +54,7 @@ const char cmd_sync_help[] =
 	"Sound travels about 343 m/s (about 3 ms per metre): a microphone farther\n"
 	"from the source hears it later, so aligned sound is not aligned light.\n"
 	"\n"
-	"  --json   one JSON document (docs/json-audio.md)\n"
+	"  --json   one JSON document (docs/json.md)\n"
 	"\n"
 	"Exit status: 0 (also when no alignment is found: see \"aligned\"); 2 usage;\n"
 	"3 missing file, no audio, or not media; 4 case error.\n";

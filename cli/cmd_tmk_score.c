@@ -24,7 +24,7 @@ const char cmd_tmk_score_help[] =
 	"  match    both scores >= 0.7, the reference's validated threshold\n"
 	"Scores agree with the reference scorer to about 1e-6.\n"
 	"\n"
-	"  --json   one JSON object (docs/json-phash.md)\n"
+	"  --json   one JSON object (docs/json.md)\n"
 	"\n"
 	"Exit status: 0; 2 usage; 3 when a file is missing or not a .tmk file.\n";
 
