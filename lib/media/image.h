@@ -34,7 +34,11 @@ void tg_image_release(struct tg_image *img);
 /* Decode path's first picture into img (released first). TG_EINPUT naming path. */
 int tg_image_read_rgb(const char *path, int max_side, struct tg_image *img);
 
-/* Write rgb24 pixels as a baseline JPEG file; qscale 2 (best) .. 31. */
+/*
+ * Write rgb24 pixels as a baseline JPEG file; qscale 2 (best) .. 31.
+ * swscale's SIMD may read up to 64 bytes past the last pixel of rgb: the
+ * caller's buffer must be that much longer (as libav frames are).
+ */
 int tg_image_write_jpeg(const char *path, const uint8_t *rgb, int width, int height,
 			size_t stride, int qscale);
 

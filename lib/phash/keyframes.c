@@ -200,7 +200,8 @@ int tg_kf_push(struct tg_kf *k, const uint8_t *rgb, int w, int h, size_t stride,
 	k->last_t = t;
 	sharp = tg_kf_sharpness(rgb, w, h, stride);
 	if (!k->seg_has || sharp > k->best.sharpness) {
-		size_t need = (size_t)w * 3 * (size_t)h;
+		/* + 64: the copy goes to swscale (JPEG), whose SIMD reads past the last pixel */
+		size_t need = (size_t)w * 3 * (size_t)h + 64;
 
 		if (need > k->buf_cap) {
 			uint8_t *p = realloc(k->buf, need);
