@@ -726,7 +726,8 @@ static int run_match(struct tg_case *c, struct subject *q, struct tg_match_list 
 	h.self = q->item;
 	if ((ret = collect(&h, q)) < 0)
 		goto out;
-	qsort(h.h, h.n, sizeof(*h.h), cmp_hit);
+	if (h.n > 1)	/* h.h is NULL when nothing matched */
+		qsort(h.h, h.n, sizeof(*h.h), cmp_hit);
 	done = calloc(ix.nitems + 1, 1);
 	if (!done) {
 		ret = tg_error(TG_ENOMEM, "out of memory");
@@ -760,7 +761,7 @@ static int run_match(struct tg_case *c, struct subject *q, struct tg_match_list 
 	for (size_t i = 0; i < ix.nitems && ret == 0; i++)
 		if (!done[i] && ix.items[i].it.id != q->item)
 			ret = decide(c, q, &ix.items[i], NULL, -1, out);
-	if (ret == 0)
+	if (ret == 0 && out->n > 1)
 		qsort(out->m, out->n, sizeof(*out->m), cmp_match);
 out:
 	if (ret < 0)
