@@ -4,7 +4,7 @@
  * Adapter between the pipeline (media/pipeline.h: mono float PCM at
  * TG_AN_SHOTS_RATE) and the detector (audio/shots.h), with crack-bang
  * ranging (audio/ranging.h).  Its finding result is exactly the document
- * `testigo shots --json` prints (docs/json-audio.md); every impulsive event
+ * `testigo shots --json` prints (docs/json.md); every impulsive event
  * is also stored in audio_events (kind "impulse") with its class,
  * confidence, peak level, clipping, burst and features.
  *
