@@ -371,7 +371,7 @@ static void gps(cJSON *doc, const struct tg_probe *p, cJSON *obs)
 	}
 	if (lat == 0 && lon == 0)
 		observe(obs, "gps_no_fix", "warning",
-			"the GPS position is exactly 0,0: a placeholder some phones write without a fix");
+			"the GPS position is exactly 0,0: what some phones write when they have no fix");
 	if (p->has_exif && p->exif.has_gps && (strcasestr(p->exif.gps_method, "CELL") ||
 					       strcasestr(p->exif.gps_method, "NETWORK") ||
 					       strcasestr(p->exif.gps_method, "WLAN")))
