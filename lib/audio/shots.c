@@ -18,9 +18,10 @@
 #define TEMPLATE_MS 15.0   /* first part of a shot compared with later events */
 #define CHAIN_MS 450.0     /* reverberation and echoes of a shot last this long */
 #define STANDOUT_DB 6.0f   /* a gunshot-like event this far above the tail is a shot itself */
+#define REPEAT_NEAR_NCC 0.35f /* a candidate inside a chain that matches the template this well */
 #define REPEAT_NCC 0.6f   /* normalised correlation that counts as a repeat */
 #define REPEAT_MAX_PERIODIC 0.3f /* a voice repeats its own pitch period: not a shot */
-#define REPEAT_GAIN_DB -6.0f /* a repeat weaker than this is an echo, not a shot */
+#define REPEAT_GAIN_DB -8.5f /* a repeat weaker than this is an echo, not a shot (shots.h, 5) */
 #define SCAN_MIN_MS 55.0   /* automatic fire: shots at least this far apart (60-200 ms) */
 #define SCAN_MS 450.0      /* a chain is scanned this far past its latest shot */
 #define SCAN_NCC 0.3f      /* least correlation of a repeat found by the scan */
@@ -32,7 +33,7 @@
 #define CONF_SCORE_B -1.134f
 #define CONF_NCC_A 2.713f
 #define CONF_NCC_B 0.414f
-#define REPEAT_MIN_HF_DB 6.0f /* a shot of a burst still carries blast energy above 2 kHz */
+#define REPEAT_MIN_HF_DB 3.0f /* a shot of a burst still carries blast energy above 2 kHz */
 
 struct frame_rec {
 	struct tg_onset_frame f;
@@ -688,7 +689,15 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 
 			e.repeat_ncc = repeat_match(s, onset, w0, w1, &gain, &at);
 			e.repeat_gain_db = gain;
-			if (!(e.cls == TG_SHOT_GUNSHOT && e.jump_db >= STANDOUT_DB)) {
+			if (e.repeat_ncc >= REPEAT_NEAR_NCC && gain >= REPEAT_GAIN_DB &&
+			    e.hf_db >= REPEAT_MIN_HF_DB &&
+			    at - s->chain_last >= (int64_t)(SCAN_MIN_MS * s->rate / 1000.0)) {
+				/* the chain's first shot again, at its level: the next shot */
+				onset = at;
+				e.time_s = time_of(s, onset);
+				s->last_onset = onset;
+				e.cls = TG_SHOT_GUNSHOT;
+			} else if (!(e.cls == TG_SHOT_GUNSHOT && e.jump_db >= STANDOUT_DB)) {
 				e.cls = TG_SHOT_ECHO;
 				e.echo_of = s->chain_burst;
 			}

@@ -39,12 +39,19 @@
  *      shot of the same weapon when it is >= 55 ms from the others, passes
  *      0.3 and 7 robust deviations above the scan's own median correlation
  *      (what the ringing and the background give by chance), is within
- *      6 dB of the template's level (an echo is weaker) and carries blast
+ *      8.5 dB of the template's level (an echo is weaker) and carries blast
  *      energy above 2 kHz.  Repeats become shots even where the onset
  *      detector saw nothing (inside a ringing blast);
- *   5. any other event within 450 ms of a gunshot is an echo or the
- *      blast's own ringing, unless it is gunshot-like and stands >= 6 dB
- *      out of the tail.  Gunshots <= 200 ms apart form a burst;
+ *   5. a candidate the onset detector found inside a chain is compared
+ *      with the template too (+-20 ms): it is the next shot when it matches
+ *      (normalised correlation >= 0.35) at nearly the template's level
+ *      (projection gain >= -8.5 dB: the burst's shots are one weapon at one
+ *      distance, +-3 dB, while a reflection travels farther, loses its top
+ *      to the walls and the air, and arrives 6 dB or more down) and carries
+ *      energy above 2 kHz.  Any other event within 450 ms of a gunshot is
+ *      an echo or the blast's own ringing, unless it is gunshot-like and
+ *      stands >= 6 dB out of the tail.  Gunshots <= 200 ms apart form a
+ *      burst;
  *   6. confidence: calibrated (Platt scaling on generated development
  *      clips) from the score, or for a repeat from its correlation.
  *
