@@ -61,7 +61,9 @@ struct tg_shots {
 	int nanchors;
 	int64_t pend[MAX_PENDING];
 	int npend;
-	int64_t last_onset;
+	int64_t last_onset;        /* latest onset of a candidate (they come in order) */
+	int64_t taken[16];         /* onsets of the latest events (repeats may come late) */
+	int ntaken;
 	/* the chain of gunshots in progress: its first shot's waveform, to
 	 * recognise later shots of the same weapon inside its reverberation */
 	float *tmpl;
@@ -337,6 +339,7 @@ static int cmp_float(const void *a, const void *b)
 static void scan_chain(struct tg_shots *s, int64_t w0, int64_t w1, int64_t from, int64_t to)
 {
 	const int64_t sep = (int64_t)(SCAN_MIN_MS * s->rate / 1000.0);
+	const int64_t nar = s->rate / 500;   /* 2 ms: one correlation peak */
 	const int L = s->tmpl_len;
 	int64_t d, nl, i;
 	double tt = 0.0, yy = 0.0;
@@ -400,7 +403,7 @@ static void scan_chain(struct tg_shots *s, int64_t w0, int64_t w1, int64_t from,
 	for (;;) {
 		int64_t best = -1, at;
 		float bv = thr;
-		double ty = 0.0, ey = 0.0;
+		double ty = 0.0;
 		int k;
 
 		for (d = 0; d < nl; d++)
@@ -411,16 +414,19 @@ static void scan_chain(struct tg_shots *s, int64_t w0, int64_t w1, int64_t from,
 		if (best < 0 || s->nrep == MAX_REP)
 			break;
 		at = from + best;
+		for (i = 0; i < L; i++)
+			ty += (double)dy[best + i] * s->tmpl[i];
+		if (ty <= 0.0 || 20.0 * log10(ty / tt) < REPEAT_GAIN_DB) {
+			/* too weak to be a shot (an echo): it must not veto a
+			 * real repeat a few ms away, so only its own peak goes */
+			for (d = best - nar; d <= best + nar; d++)
+				if (d >= 0 && d < nl)
+					s->ncc[d] = -1.0f;
+			continue;
+		}
 		for (d = best - sep; d <= best + sep; d++)
 			if (d >= 0 && d < nl)
 				s->ncc[d] = -1.0f;
-		for (i = 0; i < L; i++) {
-			ty += (double)dy[best + i] * s->tmpl[i];
-			ey += (double)dy[best + i] * dy[best + i];
-		}
-		(void)ey;
-		if (ty <= 0.0 || 20.0 * log10(ty / tt) < REPEAT_GAIN_DB)
-			continue;
 		/* keep s->rep sorted and SCAN_MIN_MS apart */
 		for (k = 0; k < s->nrep; k++)
 			if (llabs(s->rep[k] - at) < sep)
@@ -447,6 +453,23 @@ static void drop_rep(struct tg_shots *s, int k)
 		s->rep_gain[k] = s->rep_gain[k + 1];
 	}
 	s->nrep--;
+}
+
+/* Is an event already at (within 5 ms of) this onset? */
+static int onset_taken(const struct tg_shots *s, int64_t at)
+{
+	const int64_t tol = (int64_t)(5.0 * s->rate / 1000.0);
+	int i, n = s->ntaken < 16 ? s->ntaken : 16;
+
+	for (i = 0; i < n; i++)
+		if (llabs(s->taken[i] - at) < tol)
+			return 1;
+	return 0;
+}
+
+static void take_onset(struct tg_shots *s, int64_t at)
+{
+	s->taken[s->ntaken++ % 16] = at;
 }
 
 static int push_event(struct tg_shots *s, const struct tg_shot_event *e)
@@ -538,9 +561,13 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	(void)pre_max;
 	if (forced >= 0 && forced >= w0 && forced < w1)
 		onset = forced;
-	if (onset - s->last_onset < (int64_t)(5.0 * s->rate / 1000.0))
+	if (forced < 0 && onset - s->last_onset < (int64_t)(5.0 * s->rate / 1000.0))
 		return 0;     /* two candidates refined to one onset */
-	s->last_onset = onset;
+	if (onset_taken(s, onset))
+		return 0;     /* a repeat that a candidate already became */
+	if (onset > s->last_onset)
+		s->last_onset = onset;
+	take_onset(s, onset);
 
 	e.time_s = time_of(s, onset);
 	e.strength = frame_at(s, k)->strength;
@@ -679,7 +706,9 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 				drop_rep(s, r);
 			}
 			e.time_s = time_of(s, onset);
-			s->last_onset = onset;
+			if (onset > s->last_onset)
+				s->last_onset = onset;
+			take_onset(s, onset);
 			e.cls = TG_SHOT_GUNSHOT;
 		} else if (onset - s->chain_last <= (int64_t)(CHAIN_MS * s->rate / 1000.0)) {
 			/* inside the reverberation of a shot and not a repeat: a shot
@@ -695,7 +724,9 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 				/* the chain's first shot again, at its level: the next shot */
 				onset = at;
 				e.time_s = time_of(s, onset);
-				s->last_onset = onset;
+				if (onset > s->last_onset)
+					s->last_onset = onset;
+				take_onset(s, onset);
 				e.cls = TG_SHOT_GUNSHOT;
 			} else if (!(e.cls == TG_SHOT_GUNSHOT && e.jump_db >= STANDOUT_DB)) {
 				e.cls = TG_SHOT_ECHO;
@@ -884,6 +915,61 @@ static float spec_similarity(const struct tg_shot_event *a, const struct tg_shot
 	return aa > 0.0 && bb > 0.0 ? (float)(ab / sqrt(aa * bb)) : 0.0f;
 }
 
+/*
+ * A repeat found by the scan becomes an event when no candidate can claim
+ * it any more, which may be after a later candidate: put the events in
+ * time order (stable) and renumber the echo_of links.
+ */
+struct ev_order {
+	double t;
+	size_t i;
+};
+
+static int cmp_order(const void *a, const void *b)
+{
+	const struct ev_order *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int sort_events(struct tg_shots *s)
+{
+	struct ev_order *ord;
+	struct tg_shot_event *sorted;
+	size_t *where, i;
+
+	if (s->nev < 2)
+		return 0;
+	ord = malloc(s->nev * sizeof(*ord));
+	where = malloc(s->nev * sizeof(*where));
+	sorted = malloc(s->nev * sizeof(*sorted));
+	if (!ord || !where || !sorted) {
+		free(ord);
+		free(where);
+		free(sorted);
+		return tg_error(TG_ENOMEM, "shots: out of memory");
+	}
+	for (i = 0; i < s->nev; i++) {
+		ord[i].t = s->ev[i].time_s;
+		ord[i].i = i;
+	}
+	qsort(ord, s->nev, sizeof(*ord), cmp_order);
+	for (i = 0; i < s->nev; i++)
+		where[ord[i].i] = i;
+	for (i = 0; i < s->nev; i++) {
+		sorted[i] = s->ev[ord[i].i];
+		if (sorted[i].echo_of >= 0)
+			sorted[i].echo_of = (int)where[sorted[i].echo_of];
+	}
+	memcpy(s->ev, sorted, s->nev * sizeof(*sorted));
+	free(ord);
+	free(where);
+	free(sorted);
+	return 0;
+}
+
 static void postprocess(struct tg_shots *s)
 {
 	size_t i, j;
@@ -919,6 +1005,8 @@ int tg_shots_finish(struct tg_shots *s, struct tg_shots_result *res)
 	if ((ret = flush_pending(s, 1)) < 0)
 		return ret;
 	if ((ret = flush_repeats(s, INT64_MAX)) < 0)
+		return ret;
+	if ((ret = sort_events(s)) < 0)
 		return ret;
 	postprocess(s);
 	res->events = s->ev;
