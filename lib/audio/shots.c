@@ -34,6 +34,7 @@
 #define CONF_NCC_A 2.713f
 #define CONF_NCC_B 0.414f
 #define REPEAT_MIN_HF_DB 3.0f /* a shot of a burst still carries blast energy above 2 kHz */
+#define REPEAT_SURE_NCC 0.5f  /* ... unless its waveform matches this well (the floor rises in a burst) */
 
 struct frame_rec {
 	struct tg_onset_frame f;
@@ -686,7 +687,8 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 			if (llabs(s->rep[q] - onset) <= near &&
 			    (r < 0 || llabs(s->rep[q] - onset) < llabs(s->rep[r] - onset)))
 				r = q;
-		if ((forced >= 0 || r >= 0) && e.hf_db < REPEAT_MIN_HF_DB) {
+		if ((forced >= 0 || r >= 0) && e.hf_db < REPEAT_MIN_HF_DB &&
+		    (r < 0 || s->rep_ncc[r] < REPEAT_SURE_NCC)) {
 			/* the waveform matches but nothing broadband is there */
 			if (r >= 0)
 				drop_rep(s, r);
@@ -719,7 +721,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 			e.repeat_ncc = repeat_match(s, onset, w0, w1, &gain, &at);
 			e.repeat_gain_db = gain;
 			if (e.repeat_ncc >= REPEAT_NEAR_NCC && gain >= REPEAT_GAIN_DB &&
-			    e.hf_db >= REPEAT_MIN_HF_DB &&
+			    (e.hf_db >= REPEAT_MIN_HF_DB || e.repeat_ncc >= REPEAT_SURE_NCC) &&
 			    at - s->chain_last >= (int64_t)(SCAN_MIN_MS * s->rate / 1000.0)) {
 				/* the chain's first shot again, at its level: the next shot */
 				onset = at;
