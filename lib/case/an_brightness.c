@@ -5,8 +5,9 @@
  * share of dark pixels per sample, then the median, 10th and 90th
  * percentiles over the clip.  testigo sun --item compares these with the sun's
  * elevation at the claimed time: full daylight footage claimed at night, or
- * night footage claimed at noon, is inconsistent.  Luma is the video's
- * (BT.601 range from swscale, 0..255); dark means below 40.
+ * night footage claimed at noon, is inconsistent.  Luma is the video's,
+ * stretched to 0..255 from video range as swscale's grey output is (the
+ * pipeline's box-averaged thumbnail, media/thumb.h); dark means below 40.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -122,7 +123,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_brightness = {
 	.name = "brightness",
-	.version = "1",
+	.version = "2",	/* 2: thumbnails box-averaged from the luma plane */
 	.applies_to = "video,image",
 	.create = create,
 	.result = result,

@@ -10,6 +10,7 @@
 #include "case/an_vpdq.h"
 #include "case/fworker.h"
 #include "media/image.h"
+#include "media/yuv.h"
 #include "util/error.h"
 #include "util/fs.h"
 
@@ -18,6 +19,8 @@ static int emit(void *user, const struct tg_keyframe *k)
 	struct tg_an_keyframes *s = user;
 	struct tg_an_kf_item *it;
 	long ms = lround(k->t * 1000);
+	uint8_t *conv = NULL;
+	char path[4300];
 	int ret;
 
 	if (s->n == s->cap) {
@@ -39,17 +42,32 @@ static int emit(void *user, const struct tg_keyframe *k)
 		ms = 0;
 	snprintf(it->name, sizeof(it->name), "%02ld-%02ld-%02ld.%03ld.jpg", ms / 3600000,
 		 ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
-	ret = tg_pdq_hash_rgb(&s->pdq, k->rgb, k->width, k->height, k->stride, &it->hash,
-			      &it->quality);
-	if (ret == 0 && s->dir[0]) {
-		char path[4300];
+	if (k->rgb) {
+		ret = tg_pdq_hash_rgb(&s->pdq, k->rgb, k->width, k->height, k->stride, &it->hash,
+				      &it->quality);
+		if (ret == 0 && s->dir[0]) {
+			snprintf(path, sizeof(path), "%s/%s", s->dir, it->name);
+			ret = tg_image_write_jpeg(path, k->rgb, k->width, k->height, k->stride,
+						  s->jpeg_quality);
+		}
+	} else {
+		/* a yuv keyframe: JPEG's full-range yuv straight from it (media/yuv.h) */
+		struct tg_yuv420p pic;
 
-		snprintf(path, sizeof(path), "%s/%s", s->dir, it->name);
-		ret = tg_image_write_jpeg(path, k->rgb, k->width, k->height, k->stride,
-					  s->jpeg_quality);
+		if (!(conv = malloc(tg_yuv420p_full_size(k->width, k->height))))
+			return tg_error(TG_ENOMEM, "keyframes: out of memory");
+		tg_yuv420p_to_full(k->planes, k->linesizes, k->width, k->height, k->full_range, conv,
+				   &pic);
+		ret = tg_pdq_hash_gray8(&s->pdq, pic.planes[0], k->width, k->height,
+					(size_t)pic.linesizes[0], &it->hash, &it->quality);
+		if (ret == 0 && s->dir[0]) {
+			snprintf(path, sizeof(path), "%s/%s", s->dir, it->name);
+			ret = tg_yuv420p_write_jpeg(path, &pic, s->jpeg_quality);
+		}
 	}
 	if (ret == 0)
 		s->n++;
+	free(conv);
 	return ret;
 }
 
@@ -89,9 +107,20 @@ static int video(void *state, const struct tg_frame *f)
 static int push_frame(void *state, const struct tg_frame *f)
 {
 	struct tg_an_keyframes *s = state;
+	struct tg_kf_picture in;
 
-	return tg_kf_push(&s->kf, f->data, f->width, f->height, (size_t)f->linesize, f->pts_s,
-			  f->decoded_index);
+	memset(&in, 0, sizeof(in));
+	in.planes[0] = f->data;
+	in.linesizes[0] = f->linesize;
+	for (int i = 1; i < 3 && f->format == TG_PIX_YUV420P; i++) {
+		in.planes[i] = f->planes[i];
+		in.linesizes[i] = f->linesizes[i];
+	}
+	in.width = f->width;
+	in.height = f->height;
+	in.yuv = f->format == TG_PIX_YUV420P;
+	in.full_range = f->full_range;
+	return tg_kf_push_picture(&s->kf, &in, f->pts_s, f->decoded_index);
 }
 
 static int finish(void *state)
@@ -118,7 +147,8 @@ int tg_an_keyframes_setup(struct tg_an_keyframes *s, struct tg_analyser *pa, dou
 	snprintf(s->dir, sizeof(s->dir), "%s", dir ? dir : "");
 	pa->name = "keyframes";
 	pa->state = s;
-	pa->video_format = TG_PIX_RGB24;
+	/* the decoder's planes: only the kept keyframes are converted to rgb24 */
+	pa->video_format = TG_PIX_YUV420P;
 	pa->width = pa->height = 0;
 	pa->fps = 0;
 	pa->start = start;
@@ -263,7 +293,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_keyframes = {
 	.name = "keyframes",
-	.version = "1",
+	.version = "2",	/* 2: chosen on the decoded luma, not an rgb24 copy */
 	.applies_to = "video",
 	.create = create,
 	.result = result,

@@ -7,7 +7,9 @@
  *
  * Frames are sampled like vPDQ (every Nth decoded frame, N = round(frame
  * rate x sample_s)); with the default sample_s = 1 of `testigo add` they are
- * the very frames vPDQ hashes, so the pipeline converts them once for both.
+ * the very frames vPDQ hashes.  Both read the decoder's own 4:2:0 planes
+ * (TG_PIX_YUV420P): cuts and sharpness on the luma, and only the kept
+ * keyframes get colour (media/yuv.h: JPEG straight from the planes).
  * Shot boundaries are therefore known to the sampling interval; `testigo
  * keyframes` samples 4 times a second.  params {"sample_s": S, "max_gap_s": G}.
  */

@@ -115,12 +115,9 @@ static int process(void *state, const struct tg_frame *f)
 		if ((ret = tg_tmk_push_feature(&s->h, s->prev)) < 0)
 			return ret;
 	if (s->luma_only) {
-		/* grey as rgb: PDQ's luma of (g, g, g) is g */
-		for (int y = 0; y < TG_TMK_SIDE; y++)
-			for (int i = 0; i < TG_TMK_SIDE; i++)
-				memset(&s->rgb[(y * TG_TMK_SIDE + i) * 3], f->data[y * f->linesize + i], 3);
-		ret = tg_pdq_float_rgb(&s->h.pdq, s->rgb, TG_TMK_SIDE, TG_TMK_SIDE, TG_TMK_SIDE * 3,
-				       x, &q);
+		/* the grey value is the luma */
+		ret = tg_pdq_float_gray8(&s->h.pdq, f->data, f->width, f->height,
+					 (size_t)f->linesize, x, &q);
 	} else {
 		ret = tg_pdq_float_rgb(&s->h.pdq, f->data, f->width, f->height, (size_t)f->linesize,
 				       x, &q);
@@ -256,7 +253,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_tmk = {
 	.name = "tmk",
-	.version = "1",
+	.version = "2",	/* 2: grey thumbnails by box average of the luma plane */
 	.applies_to = "video",
 	.create = create,
 	.result = result,

@@ -32,7 +32,6 @@ struct tg_an_tmk {
 	int keep_dense;
 	struct tg_fworker *worker;
 	int luma_only;
-	uint8_t rgb[TG_TMK_SIDE * TG_TMK_SIDE * 3];
 	struct tg_tmk_sig sig;		/* valid once done */
 	int done;
 	char derived[4200];
@@ -42,9 +41,9 @@ struct tg_an_tmk {
 /*
  * Set up s (allocate it: ~530 KB) and pa for a pipeline run.  luma_only 0:
  * the reference's rgb24 stream (signatures identical to the reference
- * hasher's); 1: the grey 64x64 stream, a third cheaper to scale, whose
- * signatures score >= 0.997 against the reference's (the luma of the rgb
- * frame is the grey level up to rounding); `testigo add` uses it.
+ * hasher's); 1: the grey 64x64 stream, box averages of the decoder's luma
+ * plane (media/thumb.h, no swscale pass), whose signatures score >= 0.997
+ * against the reference's; `testigo add` uses it.
  */
 void tg_an_tmk_setup(struct tg_an_tmk *s, struct tg_analyser *pa, int luma_only);
 void tg_an_tmk_release(struct tg_an_tmk *s);

@@ -1,6 +1,12 @@
 /*
  * an_vpdq.c - the "vpdq" case analyser (an_vpdq.h): composes phash/vpdq,
  * phash/bars and the store's frame_hashes and blobs.
+ *
+ * Two input paths: tg_an_vpdq_setup() alone takes the pipeline's rgb24
+ * frames, the reference's way (`testigo vpdq`, match queries); the case
+ * analyser of `testigo add` (create()) takes the decoder's yuv planes and
+ * hashes their luma, box-shrunk (queue_luma()), which spares converting
+ * and copying whole frames (issue 3, docs/performance.md).
  */
 #include "case/an_vpdq.h"
 
@@ -11,6 +17,7 @@
 #include <string.h>
 
 #include "case/fworker.h"
+#include "media/thumb.h"
 #include "phash/bars.h"
 #include "phash/vpdq.h"
 #include "util/dynbuf.h"
@@ -54,34 +61,6 @@ static int push(struct tg_an_vpdq_rows *l, long long frame, double ts, int quali
 	return 0;
 }
 
-typedef uint8_t u8x16 __attribute__((vector_size(16)));
-typedef uint16_t u16x16 __attribute__((vector_size(32)));
-
-/* acc[i] = sum of f rows' bytes i, 16 at a time (GCC/clang vector types) */
-static void add_rows(uint16_t *acc, const uint8_t *p, size_t stride, int f, int n)
-{
-	int i = 0;
-
-	for (; i + 16 <= n; i += 16) {
-		u16x16 a = { 0 };
-
-		for (int dy = 0; dy < f; dy++) {
-			u8x16 b;
-
-			memcpy(&b, p + (size_t)dy * stride + i, sizeof(b));
-			a += __builtin_convertvector(b, u16x16);
-		}
-		memcpy(acc + i, &a, sizeof(a));
-	}
-	for (; i < n; i++) {
-		unsigned v = 0;
-
-		for (int dy = 0; dy < f; dy++)
-			v += p[(size_t)dy * stride + i];
-		acc[i] = (uint16_t)v;
-	}
-}
-
 /*
  * An f x f box-filtered copy of a large frame (f = 2 or 4: about 480 to 960
  * pixels wide), for the extra hashes.
@@ -106,7 +85,7 @@ static int shrink(struct tg_an_vpdq *s, const uint8_t *rgb, int w, int h, size_t
 		int n = sw * f * 3;
 
 		/* sum f rows, then f columns of each colour */
-		add_rows(acc, rgb + (size_t)(y * f) * stride, stride, f, n);
+		tg_thumb_sum_rows(acc, rgb + (size_t)(y * f) * stride, stride, f, n);
 		if (f == 4) {
 			for (int x = 0; x < sw; x++) {
 				const uint16_t *a = acc + x * 12;
@@ -128,16 +107,13 @@ static int shrink(struct tg_an_vpdq *s, const uint8_t *rgb, int w, int h, size_t
 	return 0;
 }
 
-int tg_an_vpdq_add_picture(struct tg_an_vpdq *s, const uint8_t *rgb, int w, int h,
-			   size_t stride, long long frame, double ts)
+/* The whole frame's hash (its DCT in s->pdq) and its dihedral variants. */
+static int add_full(struct tg_an_vpdq *s, const struct tg_pdq_hash *hash, int q, long long frame,
+		    double ts)
 {
-	struct tg_pdq_hash hash, dih[TG_PDQ_NDIHEDRAL];
-	struct tg_bars_box box;
-	int q, ret;
+	struct tg_pdq_hash dih[TG_PDQ_NDIHEDRAL];
+	int ret;
 
-	ret = tg_pdq_hash_rgb(&s->pdq, rgb, w, h, stride, &hash, &q);
-	if (ret < 0)
-		return ret;
 	tg_pdq_dihedral(s->pdq.dct, dih);
 	if (s->full.n == s->dih_cap) {
 		size_t cap = s->dih_cap ? s->dih_cap * 2 : 256;
@@ -150,34 +126,42 @@ int tg_an_vpdq_add_picture(struct tg_an_vpdq *s, const uint8_t *rgb, int w, int 
 	}
 	for (int k = 1; k < TG_PDQ_NDIHEDRAL; k++)
 		tg_an_vpdq_pack(&dih[k], s->dih[s->full.n][k - 1]);
-	if ((ret = push(&s->full, frame, ts, q, &hash)) < 0)
+	if ((ret = push(&s->full, frame, ts, q, hash)) < 0)
 		return ret;
 	s->quality_sum += q;
-	if (!s->quads)
-		return 0;
-	if (w > 960) {
-		int f = w >= 1920 ? 4 : 2;
+	return 0;
+}
 
-		if ((ret = shrink(s, rgb, w, h, stride, f)) < 0)
-			return ret;
-		rgb = s->small;
-		w /= f;
-		h /= f;
-		stride = (size_t)w * 3;
-	}
-	if (tg_bars_detect(rgb, w, h, stride, &box)) {
+static int hash_px(struct tg_an_vpdq *s, const uint8_t *p, int bpp, int w, int h, size_t stride,
+		   struct tg_pdq_hash *hash, int *q)
+{
+	return bpp == 3 ? tg_pdq_hash_rgb(&s->pdq, p, w, h, stride, hash, q) :
+	       tg_pdq_hash_gray8(&s->pdq, p, w, h, stride, hash, q);
+}
+
+/* The extra hashes (bars, centre, regions) of a picture of at most 960 pixels wide. */
+static int add_extras(struct tg_an_vpdq *s, const uint8_t *px, int bpp, int w, int h,
+		      size_t stride, long long frame, double ts)
+{
+	struct tg_pdq_hash hash;
+	struct tg_bars_box box;
+	size_t b = (size_t)bpp;
+	int q, ret;
+
+	if (bpp == 3 ? tg_bars_detect(px, w, h, stride, &box) :
+	    tg_bars_detect_gray(px, w, h, stride, &box)) {
 		s->bars_frames++;
-		rgb += (size_t)box.y * stride + (size_t)box.x * 3;
+		px += (size_t)box.y * stride + (size_t)box.x * b;
 		w = box.width;
 		h = box.height;
-		ret = tg_pdq_hash_rgb(&s->pdq, rgb, w, h, stride, &hash, &q);
+		ret = hash_px(s, px, bpp, w, h, stride, &hash, &q);
 		if (ret == 0)
 			ret = push(&s->crop, frame, ts, q, &hash);
 		if (ret < 0)
 			return ret;
 	}
-	ret = tg_pdq_hash_rgb(&s->pdq, rgb + (size_t)(h / 20) * stride + (size_t)(w / 20) * 3,
-			      w - 2 * (w / 20), h - 2 * (h / 20), stride, &hash, &q);
+	ret = hash_px(s, px + (size_t)(h / 20) * stride + (size_t)(w / 20) * b, bpp,
+		      w - 2 * (w / 20), h - 2 * (h / 20), stride, &hash, &q);
 	if (ret == 0)
 		ret = push(&s->center, frame, ts, q, &hash);
 	for (int k = 0; k < TG_AN_VPDQ_REGIONS && ret == 0; k++) {
@@ -189,15 +173,164 @@ int tg_an_vpdq_add_picture(struct tg_an_vpdq *s, const uint8_t *rgb, int w, int 
 		int x0 = w * rx[k][0] / 100, y0 = h * rx[k][1] / 100;
 		int x1 = w * rx[k][2] / 100, y1 = h * rx[k][3] / 100;
 
-		ret = tg_pdq_hash_rgb(&s->pdq, rgb + (size_t)y0 * stride + (size_t)x0 * 3, x1 - x0,
-				      y1 - y0, stride, &hash, &q);
+		ret = hash_px(s, px + (size_t)y0 * stride + (size_t)x0 * b, bpp, x1 - x0, y1 - y0,
+			      stride, &hash, &q);
 		if (ret == 0)
 			ret = push(&s->quad, frame * TG_AN_VPDQ_REGIONS + k, ts, q, &hash);
 	}
 	return ret;
 }
 
+int tg_an_vpdq_add_picture(struct tg_an_vpdq *s, const uint8_t *rgb, int w, int h,
+			   size_t stride, long long frame, double ts)
+{
+	struct tg_pdq_hash hash;
+	int q, ret;
+
+	ret = tg_pdq_hash_rgb(&s->pdq, rgb, w, h, stride, &hash, &q);
+	if (ret == 0)
+		ret = add_full(s, &hash, q, frame, ts);
+	if (ret < 0 || !s->quads)
+		return ret;
+	if (w > 960) {
+		int f = w >= 1920 ? 4 : 2;
+
+		if ((ret = shrink(s, rgb, w, h, stride, f)) < 0)
+			return ret;
+		rgb = s->small;
+		w /= f;
+		h /= f;
+		stride = (size_t)w * 3;
+	}
+	return add_extras(s, rgb, 3, w, h, stride, frame, ts);
+}
+
 static int hash_frame(void *state, const struct tg_frame *f);
+
+/*
+ * Frames of `testigo add` (TG_PIX_YUV420P): only the luma is hashed, as PDQ
+ * takes it from rgb24 (video range stretched to 0..255), and PDQ blurs it
+ * to 64x64 anyway.  On the decode thread, while the frame is in cache, the
+ * luma plane is box-shrunk by k (a power of two) to at most 960 pixels
+ * wide, straight into the worker's slot; for the extra hashes, halved once
+ * more when that is over 720 wide (1080p: 960x540 for the frame's hash,
+ * 480x270 for the others; 1280x720: 640x360 for both; SD: full size, as
+ * the rgb24 path has it).  Hashes differ from the full-size rgb24 ones by
+ * a few bits (tests/unit/test_an_phash.c, docs/performance.md).
+ */
+static int luma_factor(int w)
+{
+	int k = 1;
+
+	while (w / k > 960 && k < 8)
+		k *= 2;
+	return k;
+}
+
+static int extras_factor(const struct tg_an_vpdq *s, int fw)
+{
+	return s->quads && fw > 720 ? 2 : 1;
+}
+
+/* out (w / k x h / k, packed) = lut[k x k box means of the plane] */
+static void shrink_plane(const uint8_t *p, int w, int h, size_t stride, int k, const uint8_t *lut,
+			 uint8_t *out, uint16_t *acc)
+{
+	int ow = w / k, oh = h / k, shift = k == 1 ? 0 : k == 2 ? 2 : k == 4 ? 4 : 6;
+	unsigned half = (1u << shift) >> 1;
+
+	for (int r = 0; r < oh; r++) {
+		uint8_t *o = out + (size_t)r * (size_t)ow;
+
+		tg_thumb_sum_rows(acc, p + (size_t)(r * k) * stride, stride, k, ow * k);
+		/* k is 1, 2, 4 or 8: the common ones spelled out, so they unroll */
+		if (k == 2) {
+			for (int x = 0; x < ow; x++)
+				o[x] = lut[(acc[2 * x] + acc[2 * x + 1] + half) >> shift];
+		} else if (k == 4) {
+			for (int x = 0; x < ow; x++) {
+				const uint16_t *a = acc + 4 * x;
+
+				o[x] = lut[(a[0] + a[1] + a[2] + a[3] + half) >> shift];
+			}
+		} else {
+			for (int x = 0; x < ow; x++) {
+				unsigned sum = 0;
+
+				for (int j = 0; j < k; j++)
+					sum += acc[x * k + j];
+				o[x] = lut[(sum + half) >> shift];
+			}
+		}
+	}
+}
+
+/* The decode thread's part for a yuv frame: the grey copies, queued for hash_frame(). */
+static int queue_luma(struct tg_an_vpdq *s, const struct tg_frame *f)
+{
+	int k = luma_factor(f->width), fw = f->width / k, fh = f->height / k;
+	int e = extras_factor(s, fw), ew = fw / e, eh = fh / e;
+	size_t acc_bytes = ((size_t)f->width * sizeof(uint16_t) + 15) & ~(size_t)15;
+	size_t need = (size_t)fw * (size_t)fh + (e > 1 ? (size_t)ew * (size_t)eh : 0);
+	struct tg_frame g = *f;
+	uint8_t lut[256], same[256], *buf;
+	int ret;
+
+	if (fw < 1 || fh < 1)
+		return tg_error(TG_EINPUT, "vpdq: a %dx%d frame", f->width, f->height);
+	/* s->small: the row sums (and the copies when there is no worker) */
+	if (acc_bytes + (s->worker ? 0 : need) > s->small_cap) {
+		uint8_t *p = realloc(s->small, acc_bytes + (s->worker ? 0 : need));
+
+		if (!p)
+			return tg_error(TG_ENOMEM, "vpdq: out of memory");
+		s->small = p;
+		s->small_cap = acc_bytes + (s->worker ? 0 : need);
+	}
+	if (s->worker) {
+		if ((ret = tg_fworker_reserve(s->worker, need, &buf)) < 0)
+			return ret;
+	} else {
+		buf = s->small + acc_bytes;
+	}
+	for (int v = 0; v < 256; v++) {
+		int l = v < 16 ? 16 : v > 235 ? 235 : v;
+
+		lut[v] = f->full_range ? (uint8_t)v : (uint8_t)(((l - 16) * 255 + 109) / 219);
+		same[v] = (uint8_t)v;
+	}
+	shrink_plane(f->data, f->width, f->height, (size_t)f->linesize, k, lut, buf,
+		     (uint16_t *)(void *)s->small);
+	if (e > 1)
+		shrink_plane(buf, fw, fh, (size_t)fw, e, same, buf + (size_t)fw * (size_t)fh,
+			     (uint16_t *)(void *)s->small);
+	g.format = TG_PIX_GRAY8;
+	g.width = fw;
+	g.height = fh;
+	g.data = g.planes[0] = buf;
+	g.linesize = g.linesizes[0] = fw;
+	g.planes[1] = g.planes[2] = NULL;
+	g.full_range = 1;
+	return s->worker ? tg_fworker_commit(s->worker, &g) : hash_frame(s, &g);
+}
+
+/* The worker's part: the frame's hash, then the extras on the smaller copy after it. */
+static int add_gray(struct tg_an_vpdq *s, const struct tg_frame *f, long long frame, double ts)
+{
+	struct tg_pdq_hash hash;
+	int q, ret, e = extras_factor(s, f->width);
+
+	ret = tg_pdq_hash_gray8(&s->pdq, f->data, f->width, f->height, (size_t)f->linesize, &hash,
+				&q);
+	if (ret == 0)
+		ret = add_full(s, &hash, q, frame, ts);
+	if (ret < 0 || !s->quads)
+		return ret;
+	if (e == 1)
+		return add_extras(s, f->data, 1, f->width, f->height, (size_t)f->linesize, frame, ts);
+	return add_extras(s, f->data + (size_t)f->width * (size_t)f->height, 1, f->width / e,
+			  f->height / e, (size_t)(f->width / e), frame, ts);
+}
 
 static int start(void *state, const struct tg_media_info *info)
 {
@@ -208,7 +341,7 @@ static int start(void *state, const struct tg_media_info *info)
 	s->every = s->seconds > 0 && s->rate > 0 ? llround(s->seconds * s->rate) : 1;
 	if (s->every < 1)
 		s->every = 1;
-	/* full-size PDQ takes milliseconds: off the decode thread when sampled */
+	/* PDQ of a large picture takes milliseconds: off the decode thread when sampled */
 	if (s->every > 1 && !s->worker && (ret = tg_fworker_start(&s->worker, 2, hash_frame, s)) < 0)
 		return ret;
 	return 0;
@@ -224,6 +357,8 @@ static int video(void *state, const struct tg_frame *f)
 {
 	struct tg_an_vpdq *s = state;
 
+	if (f->format == TG_PIX_YUV420P)
+		return queue_luma(s, f);
 	return s->worker ? tg_fworker_push(s->worker, f) : hash_frame(s, f);
 }
 
@@ -239,6 +374,8 @@ static int hash_frame(void *state, const struct tg_frame *f)
 	struct tg_an_vpdq *s = state;
 	double ts = s->rate > 0 ? (double)f->decoded_index / s->rate : f->pts_s;
 
+	if (f->format == TG_PIX_GRAY8)	/* from queue_luma() */
+		return add_gray(s, f, f->decoded_index, ts);
 	return tg_an_vpdq_add_picture(s, f->data, f->width, f->height, (size_t)f->linesize,
 				      f->decoded_index, ts);
 }
@@ -312,6 +449,8 @@ static int create(void **state, struct tg_analyser *pa, const struct tg_analysis
 		return ret;
 	}
 	tg_an_vpdq_setup(s, pa, seconds, 1);
+	/* in a case: hash the decoded luma, not an rgb24 conversion of it (issue 3) */
+	pa->video_format = TG_PIX_YUV420P;
 	snprintf(s->derived, sizeof(s->derived), "%s", ctx->derived_dir ? ctx->derived_dir : "");
 	snprintf(s->sha256, sizeof(s->sha256), "%s", ctx->sha256 ? ctx->sha256 : "");
 	*state = s;
@@ -401,7 +540,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_vpdq = {
 	.name = "vpdq",
-	.version = "1",
+	.version = "2",	/* 2: hashes of the decoded luma plane, not of an rgb24 copy */
 	.applies_to = "video,image",
 	.create = create,
 	.result = result,

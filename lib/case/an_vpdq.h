@@ -24,9 +24,13 @@
  *     picture inside the bars, frame number f*5+k, so that a copy with a
  *     logo, caption or ticker over part of the picture still matches on a
  *     region it leaves clean.
- * These extra hashes are taken on a copy box-filtered to 480-960 pixels
- * wide (PDQ blurs to 64x64 anyway), so on 1080p they cost a fraction of
- * one whole-frame hash.
+ * In a case (and for match queries) frames come as the decoder's 4:2:0
+ * planes and only the luma is hashed (its range stretched: the PDQ luma of
+ * the rgb24 conversion up to rounding), shrunk on the decode thread to at
+ * most 960 pixels wide (PDQ blurs to 64x64 anyway: 2-4 bits from the
+ * full-size hash on 1080p); the extra hashes use a further halving above
+ * 720 wide.  tg_an_vpdq_setup() alone (`testigo vpdq`) keeps the rgb24
+ * path of the reference tool.
  * Stored hash bytes (tg_an_vpdq_pack): the 32 bytes of the hex text's
  * order, most significant word first.
  *

@@ -87,12 +87,25 @@ static int raise_error(struct tg_fworker *w)
 	return tg_error(w->err, "%s", w->msg);
 }
 
-int tg_fworker_push(struct tg_fworker *w, const struct tg_frame *f)
+/* Bytes a row and rows of plane i of f (0 when the plane is not there). */
+static void plane_size(const struct tg_frame *f, int i, size_t *row, int *rows)
 {
-	size_t row = (size_t)f->width * (f->format == TG_PIX_GRAY8 ? 1 : 3);
-	size_t need = row * (size_t)f->height;
+	*row = 0;
+	*rows = 0;
+	if (i == 0) {
+		*row = (size_t)f->width * (f->format == TG_PIX_RGB24 ? 3 : 1);
+		*rows = f->height;
+	} else if (f->format == TG_PIX_YUV420P && f->planes[i]) {
+		*row = (size_t)(f->width + 1) / 2;
+		*rows = (f->height + 1) / 2;
+	}
+}
+
+int tg_fworker_reserve(struct tg_fworker *w, size_t bytes, uint8_t **buf)
+{
 	struct slot *s;
 
+	*buf = NULL;
 	pthread_mutex_lock(&w->lock);
 	while (w->count == w->depth && !w->err)
 		pthread_cond_wait(&w->cond, &w->lock);
@@ -103,24 +116,60 @@ int tg_fworker_push(struct tg_fworker *w, const struct tg_frame *f)
 	s = &w->slots[(w->head + w->count) % w->depth];
 	pthread_mutex_unlock(&w->lock);
 	/* the slot is ours until it is queued: the worker only reads queued ones */
-	if (need > s->cap) {
-		uint8_t *p = realloc(s->buf, need);
+	if (bytes > s->cap) {
+		uint8_t *p = realloc(s->buf, bytes ? bytes : 1);
 
 		if (!p)
-			return tg_error(TG_ENOMEM, "out of memory for a %dx%d frame", f->width, f->height);
+			return tg_error(TG_ENOMEM, "out of memory for a frame (%zu bytes)", bytes);
 		s->buf = p;
-		s->cap = need;
+		s->cap = bytes;
 	}
-	for (int y = 0; y < f->height; y++)
-		memcpy(s->buf + (size_t)y * row, f->data + (size_t)y * (size_t)f->linesize, row);
-	s->f = *f;
-	s->f.data = s->buf;
-	s->f.linesize = (int)row;
+	*buf = s->buf;
+	return 0;
+}
+
+int tg_fworker_commit(struct tg_fworker *w, const struct tg_frame *f)
+{
 	pthread_mutex_lock(&w->lock);
+	w->slots[(w->head + w->count) % w->depth].f = *f;
 	w->count++;
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	return 0;
+}
+
+int tg_fworker_push(struct tg_fworker *w, const struct tg_frame *f)
+{
+	size_t need = 0, off = 0, row;
+	struct tg_frame g = *f;
+	uint8_t *buf;
+	int rows, ret;
+
+	for (int i = 0; i < 3; i++) {
+		plane_size(f, i, &row, &rows);
+		need += row * (size_t)rows;
+	}
+	if ((ret = tg_fworker_reserve(w, need, &buf)) < 0)
+		return ret;
+	for (int i = 0; i < 3; i++) {
+		const uint8_t *src = i == 0 ? f->data : f->planes[i];
+		size_t stride = (size_t)(i == 0 ? f->linesize : f->linesizes[i]);
+
+		plane_size(f, i, &row, &rows);
+		if (!rows) {
+			g.planes[i] = NULL;
+			g.linesizes[i] = 0;
+			continue;
+		}
+		for (int y = 0; y < rows; y++)
+			memcpy(buf + off + (size_t)y * row, src + (size_t)y * stride, row);
+		g.planes[i] = buf + off;
+		g.linesizes[i] = (int)row;
+		off += row * (size_t)rows;
+	}
+	g.data = g.planes[0];
+	g.linesize = g.linesizes[0];
+	return tg_fworker_commit(w, &g);
 }
 
 static void stop(struct tg_fworker *w)

@@ -26,8 +26,20 @@ struct tg_fworker;
 typedef int (*tg_fworker_fn)(void *user, const struct tg_frame *f);
 
 int tg_fworker_start(struct tg_fworker **out, int depth, tg_fworker_fn fn, void *user);
-/* Copy f into a free slot (waiting for one) and queue it. */
+/*
+ * Copy f into a free slot (waiting for one) and queue it.  YUV420P: the
+ * planes that are not NULL (a luma-only analyser clears planes[1], [2]);
+ * the copy's rows are packed.
+ */
 int tg_fworker_push(struct tg_fworker *w, const struct tg_frame *f);
+/*
+ * Without the copy: reserve waits for a free slot and sets *buf to its
+ * buffer of at least bytes (or returns the worker's error); the caller writes the
+ * picture there (e.g. a shrunk copy) and commits f, whose pointers lie in
+ * that buffer.  One reserve, one commit, from the one producing thread.
+ */
+int tg_fworker_reserve(struct tg_fworker *w, size_t bytes, uint8_t **buf);
+int tg_fworker_commit(struct tg_fworker *w, const struct tg_frame *f);
 /* Wait for the queue to drain and the thread to end; the first error. */
 int tg_fworker_finish(struct tg_fworker *w);
 /* Stops the thread if still running (after an error elsewhere) and frees. */

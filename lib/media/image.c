@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "media/avlog.h"
+#include "media/yuv.h"
 #include "util/error.h"
 #include "util/fs.h"
 
@@ -130,42 +131,20 @@ out:
 int tg_image_write_jpeg(const char *path, const uint8_t *rgb, int width, int height,
 			size_t stride, int qscale)
 {
-	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
-	AVCodecContext *enc = NULL;
 	struct SwsContext *sws = NULL;
 	AVFrame *f = av_frame_alloc();
-	AVPacket *pkt = av_packet_alloc();
 	const uint8_t *src[4] = { rgb, NULL, NULL, NULL };
 	int sls[4] = { (int)stride, 0, 0, 0 };
-	int ret = 0;
+	struct tg_yuv420p pic;
+	int ret;
 
-	if (!f || !pkt) {
-		ret = tg_error(TG_ENOMEM, "out of memory");
-		goto out;
-	}
-	if (width <= 0 || height <= 0) {
+	if (!f)
+		return tg_error(TG_ENOMEM, "out of memory");
+	if (!rgb || width <= 0 || height <= 0) {
 		ret = tg_error(TG_EINVAL, "%s: empty image", path);
 		goto out;
 	}
-	if (qscale < 2)
-		qscale = 2;
-	if (qscale > 31)
-		qscale = 31;
-	enc = codec ? avcodec_alloc_context3(codec) : NULL;
-	if (!enc) {
-		ret = tg_error(TG_EIO, "%s: no JPEG encoder in this FFmpeg", path);
-		goto out;
-	}
-	enc->width = width;
-	enc->height = height;
-	enc->pix_fmt = AV_PIX_FMT_YUVJ420P;
-	enc->time_base = (AVRational){ 1, 25 };
-	enc->flags |= AV_CODEC_FLAG_QSCALE;
-	enc->global_quality = FF_QP2LAMBDA * qscale;
-	if (avcodec_open2(enc, codec, NULL) < 0) {
-		ret = tg_error(TG_EIO, "%s: cannot open the JPEG encoder", path);
-		goto out;
-	}
+	/* into JPEG's colour space, then the one JPEG writer (media/yuv.h) */
 	f->format = AV_PIX_FMT_YUVJ420P;
 	f->width = width;
 	f->height = height;
@@ -180,19 +159,16 @@ int tg_image_write_jpeg(const char *path, const uint8_t *rgb, int width, int hei
 		goto out;
 	}
 	sws_scale(sws, src, sls, 0, height, f->data, f->linesize);
-	f->quality = enc->global_quality;
-	f->pts = 0;
-	if (avcodec_send_frame(enc, f) < 0 || avcodec_send_frame(enc, NULL) < 0 ||
-	    avcodec_receive_packet(enc, pkt) < 0) {
-		ret = tg_error(TG_EIO, "%s: JPEG encoding failed", path);
-		goto out;
+	for (int k = 0; k < 3; k++) {
+		pic.planes[k] = f->data[k];
+		pic.linesizes[k] = f->linesize[k];
 	}
-	ret = tg_fs_write_atomic(path, pkt->data, (size_t)pkt->size, 0644);
+	pic.width = width;
+	pic.height = height;
+	ret = tg_yuv420p_write_jpeg(path, &pic, qscale);
 out:
 	sws_freeContext(sws);
-	av_packet_free(&pkt);
 	av_frame_free(&f);
-	avcodec_free_context(&enc);
 	return ret;
 }
 

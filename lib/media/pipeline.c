@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "media/avlog.h"
+#include "media/thumb.h"
 #include "util/error.h"
 
 #define MAX_ANALYSERS 16
@@ -26,7 +27,14 @@ struct converter {
 	uint8_t *data[4];
 	int linesize[4];
 	int out_w, out_h;
+	int alloc_w, alloc_h;		/* data[]'s size */
 	long long converted_serial;	/* which decoded frame data[] holds */
+	/* what the analysers get: data[] or, for native YUV420P, the decoder's planes */
+	const uint8_t *planes[3];
+	int linesizes[3];
+	int full_range;
+	uint32_t *acc;			/* tg_thumb_box scratch */
+	size_t acc_cap;
 };
 
 /* Per-analyser video state: frame-rate resampling like FFmpeg's fps filter. */
@@ -85,7 +93,57 @@ static void call_result(struct tg_analyser *a, int ret)
 
 static enum AVPixelFormat av_pix(enum tg_pix p)
 {
-	return p == TG_PIX_GRAY8 ? AV_PIX_FMT_GRAY8 : AV_PIX_FMT_RGB24;
+	return p == TG_PIX_GRAY8 ? AV_PIX_FMT_GRAY8 : p == TG_PIX_YUV420P ? AV_PIX_FMT_YUV420P :
+	       AV_PIX_FMT_RGB24;
+}
+
+/*
+ * Is the frame's luma full range?  swscale decides by the format alone
+ * (yuvj*, and grey, which it takes as full); a stream flagged full range
+ * in a plain yuv format is full range too.
+ */
+static int full_range(const AVFrame *f)
+{
+	switch (f->format) {
+	case AV_PIX_FMT_YUVJ420P:
+	case AV_PIX_FMT_YUVJ422P:
+	case AV_PIX_FMT_YUVJ444P:
+	case AV_PIX_FMT_YUVJ440P:
+	case AV_PIX_FMT_YUVJ411P:
+	case AV_PIX_FMT_GRAY8:
+		return 1;
+	default:
+		return f->color_range == AVCOL_RANGE_JPEG;
+	}
+}
+
+/* Plane 0 holds 8-bit luma, one byte a pixel (planar and semi-planar YUV, grey). */
+static int luma_plane(const AVFrame *f)
+{
+	const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(f->format);
+
+	return d && !(d->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_HWACCEL |
+				  AV_PIX_FMT_FLAG_BITSTREAM | AV_PIX_FMT_FLAG_FLOAT)) &&
+	       d->comp[0].plane == 0 && d->comp[0].depth == 8 && d->comp[0].step == 1 &&
+	       d->comp[0].offset == 0 && d->comp[0].shift == 0;
+}
+
+static int alloc_out(struct run *r, struct converter *c, int w, int h)
+{
+	if (!c->data[0] || c->alloc_w != w || c->alloc_h != h) {
+		av_freep(&c->data[0]);
+		if (av_image_alloc(c->data, c->linesize, w, h, av_pix(c->format), 32) < 0)
+			return tg_error(TG_ENOMEM, "%s: out of memory for %dx%d frames", r->path, w, h);
+		c->alloc_w = w;
+		c->alloc_h = h;
+	}
+	c->out_w = w;
+	c->out_h = h;
+	for (int i = 0; i < 3; i++) {
+		c->planes[i] = c->format == TG_PIX_YUV420P || i == 0 ? c->data[i] : NULL;
+		c->linesizes[i] = c->format == TG_PIX_YUV420P || i == 0 ? c->linesize[i] : 0;
+	}
+	return 0;
 }
 
 static struct converter *converter_for(struct run *r, const struct tg_analyser *a)
@@ -105,20 +163,51 @@ static struct converter *converter_for(struct run *r, const struct tg_analyser *
 static int convert(struct run *r, struct converter *c, const AVFrame *f, long long serial)
 {
 	int w = c->width ? c->width : f->width, h = c->height ? c->height : f->height;
+	enum AVPixelFormat dst = av_pix(c->format);
+	int ret;
 
 	if (c->converted_serial == serial)
 		return 0;
-	if (!c->data[0] || c->out_w != w || c->out_h != h) {
-		av_freep(&c->data[0]);
-		if (av_image_alloc(c->data, c->linesize, w, h, av_pix(c->format), 32) < 0)
-			return tg_error(TG_ENOMEM, "%s: out of memory for %dx%d frames", r->path, w, h);
-		c->out_w = w;
-		c->out_h = h;
+	c->full_range = 1;
+	if (c->format == TG_PIX_YUV420P) {
+		w = f->width;
+		h = f->height;
+		c->full_range = full_range(f);
+		if (f->format == AV_PIX_FMT_YUV420P || f->format == AV_PIX_FMT_YUVJ420P) {
+			/* the decoder's planes as they are: valid while the frame is */
+			for (int i = 0; i < 3; i++) {
+				c->planes[i] = f->data[i];
+				c->linesizes[i] = f->linesize[i];
+			}
+			c->out_w = w;
+			c->out_h = h;
+			c->converted_serial = serial;
+			return 0;
+		}
+		if (c->full_range)
+			dst = AV_PIX_FMT_YUVJ420P;	/* keep the range */
+	}
+	if ((ret = alloc_out(r, c, w, h)) < 0)
+		return ret;
+	if (c->format == TG_PIX_GRAY8 && w * 8 <= f->width && h * 8 <= f->height && luma_plane(f)) {
+		/* the luma plane is the grey picture: box-average it (media/thumb.h) */
+		if ((size_t)f->width > c->acc_cap) {
+			uint32_t *p = realloc(c->acc, (size_t)f->width * sizeof(*p));
+
+			if (!p)
+				return tg_error(TG_ENOMEM, "%s: out of memory", r->path);
+			c->acc = p;
+			c->acc_cap = (size_t)f->width;
+		}
+		tg_thumb_box(f->data[0], (size_t)f->linesize[0], f->width, f->height, c->data[0],
+			     (size_t)c->linesize[0], w, h, !full_range(f), c->acc);
+		c->converted_serial = serial;
+		return 0;
 	}
 	/* bicubic, as ffmpeg's scale filter does by default: references are made that way;
-	 * grey thumbnails (8x smaller or more) by area averaging, a third of the cost */
-	c->sws = sws_getCachedContext(c->sws, f->width, f->height, f->format, w, h,
-				      av_pix(c->format),
+	 * grey thumbnails (8x smaller or more) of sources without an 8-bit luma plane
+	 * by area averaging, a third of the cost */
+	c->sws = sws_getCachedContext(c->sws, f->width, f->height, f->format, w, h, dst,
 				      c->format == TG_PIX_GRAY8 && w * 8 <= f->width && h * 8 <= f->height ?
 				      SWS_AREA : SWS_BICUBIC, NULL, NULL, NULL);
 	if (!c->sws)
@@ -150,8 +239,13 @@ static void emit(struct run *r, int i, const AVFrame *f, long long serial, doubl
 		fail_analyser(a, tg_errmsg());
 		return;
 	}
-	out.data = v->conv->data[0];
-	out.linesize = v->conv->linesize[0];
+	out.data = v->conv->planes[0];
+	out.linesize = v->conv->linesizes[0];
+	for (int k = 0; k < 3; k++) {
+		out.planes[k] = v->conv->planes[k];
+		out.linesizes[k] = v->conv->linesizes[k];
+	}
+	out.full_range = v->conv->full_range;
 	out.width = v->conv->out_w;
 	out.height = v->conv->out_h;
 	out.format = v->conv->format;
@@ -538,6 +632,7 @@ out:
 	for (int i = 0; i < r->nconv; i++) {
 		sws_freeContext(r->conv[i].sws);
 		av_freep(&r->conv[i].data[0]);
+		free(r->conv[i].acc);
 	}
 	for (int i = 0; i < r->nres; i++) {
 		swr_free(&r->res[i].swr);

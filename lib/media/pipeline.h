@@ -13,6 +13,14 @@
  * Memory is bounded for any input length: one decoded frame per resampler
  * is held (a reference, not a copy) and converted only when emitted.
  *
+ * Cheap paths (issue 3: analysis within 10% of bare decoding):
+ *   - TG_PIX_YUV420P hands over the decoder's own planes when it decodes to
+ *     8-bit 4:2:0 (no conversion, no copy); other sources are converted
+ *     once with swscale, keeping their range;
+ *   - GRAY8 thumbnails 8x smaller or more are box averages of the luma
+ *     plane (media/thumb.h) instead of a swscale pass, with swscale's
+ *     GRAY8 range (limited luma stretched to 0..255).
+ *
  * An analyser whose callback fails is marked failed with its message and
  * gets nothing more; the others go on.  Only demux/decoder errors on the
  * file itself fail the run (decode errors in a damaged stream are counted
@@ -28,6 +36,7 @@ enum tg_pix {
 	TG_PIX_NONE = 0,	/* no video wanted */
 	TG_PIX_RGB24,
 	TG_PIX_GRAY8,
+	TG_PIX_YUV420P,		/* planar 8-bit 4:2:0 at the native size (width, height 0) */
 };
 
 struct tg_media_info {
@@ -48,6 +57,15 @@ struct tg_frame {
 	double pts_s;		/* presentation time of the source frame */
 	long long index;	/* 0, 1, 2 ... in this analyser's sequence */
 	long long decoded_index;/* index of the source frame in decode order of output */
+	/*
+	 * All formats: planes[0] == data, linesizes[0] == linesize.  YUV420P:
+	 * planes[1], [2] are U and V at ((width + 1) / 2) x ((height + 1) / 2);
+	 * full_range 1 when luma spans 0..255 (JPEG range), 0 for 16..235.
+	 * Other formats: planes[1], [2] NULL, full_range 1.
+	 */
+	const uint8_t *planes[3];
+	int linesizes[3];
+	int full_range;
 };
 
 struct tg_pcm {

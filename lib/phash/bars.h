@@ -23,5 +23,8 @@ struct tg_bars_box {
 /* 1 and *box when there are bars, 0 when the frame has none. */
 int tg_bars_detect(const uint8_t *rgb, int width, int height, size_t stride,
 		   struct tg_bars_box *box);
+/* The same on an 8-bit grey picture (full range luma). */
+int tg_bars_detect_gray(const uint8_t *y, int width, int height, size_t stride,
+			struct tg_bars_box *box);
 
 #endif

@@ -6,9 +6,27 @@
 
 #include "util/error.h"
 
-static inline int luma(const uint8_t *p)
+/* Where luma comes from: rgb24 (bpp 3) or a luma plane through lut (bpp 1). */
+struct pic {
+	const uint8_t *p;
+	size_t stride;
+	int bpp;
+	const uint8_t *lut;
+};
+
+static inline int luma(const struct pic *pc, const uint8_t *p)
 {
-	return (77 * p[0] + 150 * p[1] + 29 * p[2]) >> 8;
+	return pc->bpp == 1 ? pc->lut[p[0]] : (77 * p[0] + 150 * p[1] + 29 * p[2]) >> 8;
+}
+
+/* video range (16..235) to 0..255 as the rgb24 conversion stretches it */
+static void range_lut(uint8_t lut[256], int full_range)
+{
+	for (int v = 0; v < 256; v++) {
+		int l = v < 16 ? 16 : v > 235 ? 235 : v;
+
+		lut[v] = full_range ? (uint8_t)v : (uint8_t)(((l - 16) * 255 + 109) / 219);
+	}
 }
 
 void tg_kf_init(struct tg_kf *k, const struct tg_kf_params *p, tg_kf_emit_fn emit, void *user)
@@ -32,22 +50,23 @@ void tg_kf_release(struct tg_kf *k)
 	k->buf_cap = k->nshots = k->cap_shots = 0;
 }
 
-double tg_kf_sharpness(const uint8_t *rgb, int w, int h, size_t stride)
+static double sharpness(const struct pic *pc, int w, int h)
 {
 	double sum = 0, sum2 = 0;
 	long n = 0;
 	/* about 130,000 samples whatever the size: the variance settles long before */
 	int step = (int)lround(sqrt((double)w * h / 131072.0));
+	size_t b = (size_t)pc->bpp, stride = pc->stride;
 
 	if (step < 1)
 		step = 1;
 	for (int y = 2; y + 2 < h; y += step) {
-		const uint8_t *r = rgb + (size_t)y * stride;
+		const uint8_t *r = pc->p + (size_t)y * stride;
 
 		for (int x = 2; x + 2 < w; x += step) {
-			int c = luma(r + x * 3);
-			int l = 4 * c - luma(r + (x - 2) * 3) - luma(r + (x + 2) * 3) -
-				luma(r - 2 * stride + x * 3) - luma(r + 2 * stride + x * 3);
+			int c = luma(pc, r + x * b);
+			int l = 4 * c - luma(pc, r + (x - 2) * b) - luma(pc, r + (x + 2) * b) -
+				luma(pc, r - 2 * stride + x * b) - luma(pc, r + 2 * stride + x * b);
 
 			sum += l;
 			sum2 += (double)l * l;
@@ -60,7 +79,14 @@ double tg_kf_sharpness(const uint8_t *rgb, int w, int h, size_t stride)
 	return sum2 / n - sum * sum;
 }
 
-static void describe(const uint8_t *rgb, int w, int h, size_t stride, float *hist, float *thumb)
+double tg_kf_sharpness(const uint8_t *rgb, int w, int h, size_t stride)
+{
+	struct pic pc = { rgb, stride, 3, NULL };
+
+	return sharpness(&pc, w, h);
+}
+
+static void describe(const struct pic *pc, int w, int h, float *hist, float *thumb)
 {
 	int step = (int)sqrt((double)w * h / 16384.0);
 	float cnt[TG_KF_THUMB * TG_KF_THUMB] = { 0 };
@@ -74,7 +100,7 @@ static void describe(const uint8_t *rgb, int w, int h, size_t stride, float *his
 		int by = y * TG_KF_THUMB / h;
 
 		for (int x = step / 2; x < w; x += step) {
-			int v = luma(rgb + (size_t)y * stride + (size_t)x * 3);
+			int v = luma(pc, pc->p + (size_t)y * pc->stride + (size_t)x * (size_t)pc->bpp);
 			int b = by * TG_KF_THUMB + x * TG_KF_THUMB / w;
 
 			hist[v * TG_KF_HIST / 256] += 1;
@@ -159,16 +185,71 @@ static int add_shot(struct tg_kf *k, double start, double end)
 	return 0;
 }
 
-int tg_kf_push(struct tg_kf *k, const uint8_t *rgb, int w, int h, size_t stride, double t,
-	       long long frame)
+/* Keep a copy of the picture as the segment's best so far. */
+static int keep_best(struct tg_kf *k, const struct tg_kf_picture *in, double t, long long frame,
+		     double sharp)
+{
+	int w = in->width, h = in->height, cw = (w + 1) / 2, ch = (h + 1) / 2;
+	/* rows 32-byte aligned, + 64 at the end: the copy goes to swscale (JPEG),
+	 * whose SIMD reads past the last pixel */
+	size_t ys = in->yuv ? ((size_t)w + 31) & ~(size_t)31 : (size_t)w * 3;
+	size_t cs = ((size_t)cw + 31) & ~(size_t)31;
+	size_t need = ys * (size_t)h + (in->yuv ? 2 * cs * (size_t)ch : 0) + 64;
+
+	if (need > k->buf_cap) {
+		uint8_t *p = realloc(k->buf, need);
+
+		if (!p)
+			return tg_error(TG_ENOMEM, "keyframes: out of memory");
+		k->buf = p;
+		k->buf_cap = need;
+	}
+	memset(&k->best, 0, sizeof(k->best));
+	for (int y = 0; y < h; y++)
+		memcpy(k->buf + (size_t)y * ys, in->planes[0] + (size_t)y * in->linesizes[0],
+		       in->yuv ? (size_t)w : (size_t)w * 3);
+	if (in->yuv) {
+		for (int i = 1; i < 3; i++) {
+			uint8_t *o = k->buf + ys * (size_t)h + (size_t)(i - 1) * cs * (size_t)ch;
+
+			for (int y = 0; y < ch; y++)
+				memcpy(o + (size_t)y * cs, in->planes[i] + (size_t)y * in->linesizes[i],
+				       (size_t)cw);
+			k->best.planes[i] = o;
+			k->best.linesizes[i] = (int)cs;
+		}
+		k->best.planes[0] = k->buf;
+		k->best.linesizes[0] = (int)ys;
+		k->best.full_range = in->full_range;
+	} else {
+		k->best.rgb = k->buf;
+		k->best.stride = ys;
+	}
+	k->best.frame = frame;
+	k->best.t = t;
+	k->best.shot = k->shot;
+	k->best.sharpness = sharp;
+	k->best.width = w;
+	k->best.height = h;
+	k->seg_has = 1;
+	return 0;
+}
+
+int tg_kf_push_picture(struct tg_kf *k, const struct tg_kf_picture *in, double t,
+		       long long frame)
 {
 	float hist[TG_KF_HIST], thumb[TG_KF_THUMB * TG_KF_THUMB];
+	uint8_t lut[256];
+	struct pic pc = { in->planes[0], (size_t)in->linesizes[0], in->yuv ? 1 : 3, lut };
+	int w = in->width, h = in->height;
 	double sharp;
 	int ret = 0;
 
 	if (w <= 0 || h <= 0)
 		return 0;
-	describe(rgb, w, h, stride, hist, thumb);
+	if (in->yuv)
+		range_lut(lut, in->full_range);
+	describe(&pc, w, h, hist, thumb);
 	if (!k->have_prev) {
 		k->shot_start = k->seg_start = t;
 	} else {
@@ -198,32 +279,18 @@ int tg_kf_push(struct tg_kf *k, const uint8_t *rgb, int w, int h, size_t stride,
 	memcpy(k->thumb, thumb, sizeof(thumb));
 	k->have_prev = 1;
 	k->last_t = t;
-	sharp = tg_kf_sharpness(rgb, w, h, stride);
-	if (!k->seg_has || sharp > k->best.sharpness) {
-		/* + 64: the copy goes to swscale (JPEG), whose SIMD reads past the last pixel */
-		size_t need = (size_t)w * 3 * (size_t)h + 64;
-
-		if (need > k->buf_cap) {
-			uint8_t *p = realloc(k->buf, need);
-
-			if (!p)
-				return tg_error(TG_ENOMEM, "keyframes: out of memory");
-			k->buf = p;
-			k->buf_cap = need;
-		}
-		for (int y = 0; y < h; y++)
-			memcpy(k->buf + (size_t)y * w * 3, rgb + (size_t)y * stride, (size_t)w * 3);
-		k->best.frame = frame;
-		k->best.t = t;
-		k->best.shot = k->shot;
-		k->best.sharpness = sharp;
-		k->best.rgb = k->buf;
-		k->best.width = w;
-		k->best.height = h;
-		k->best.stride = (size_t)w * 3;
-		k->seg_has = 1;
-	}
+	sharp = sharpness(&pc, w, h);
+	if (!k->seg_has || sharp > k->best.sharpness)
+		return keep_best(k, in, t, frame, sharp);
 	return 0;
+}
+
+int tg_kf_push(struct tg_kf *k, const uint8_t *rgb, int w, int h, size_t stride, double t,
+	       long long frame)
+{
+	struct tg_kf_picture in = { { rgb, NULL, NULL }, { (int)stride, 0, 0 }, w, h, 0, 1 };
+
+	return tg_kf_push_picture(k, &in, t, frame);
 }
 
 int tg_kf_finish(struct tg_kf *k, double end_t)

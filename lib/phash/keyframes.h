@@ -1,7 +1,13 @@
 /*
  * keyframes.h - shot boundaries and one sharp representative frame per shot
  * (and at least one every max_gap_s seconds in long shots), from a stream
- * of sampled rgb24 frames.
+ * of sampled frames.
+ *
+ * Frames come as rgb24 or as the luma and chroma planes of a decoded 4:2:0
+ * frame (tg_kf_push_picture; luma taken as the rgb24 conversion's, video
+ * range stretched to 0..255), which spares converting every sampled frame
+ * to rgb24: only the kept keyframes need colour, and the caller converts
+ * those (media/yuv.h).
  *
  * Per frame, two small descriptors are taken from a sparse grid of pixels
  * (about 16,000 whatever the frame size): a 64-bin luma histogram and a
@@ -40,9 +46,22 @@ struct tg_keyframe {
 	double t;		/* seconds */
 	int shot;		/* 0, 1, 2 ... */
 	double sharpness;
-	const uint8_t *rgb;	/* valid during the callback */
+	const uint8_t *rgb;	/* rgb24 pushes (else NULL); valid during the callback */
 	int width, height;
 	size_t stride;
+	/* tg_kf_push_picture of yuv: its 4:2:0 planes (valid during the callback) */
+	const uint8_t *planes[3];
+	int linesizes[3];
+	int full_range;
+};
+
+/* One frame in: rgb24 (planes[0] only) or yuv 4:2:0 (chroma at half size rounded up). */
+struct tg_kf_picture {
+	const uint8_t *planes[3];
+	int linesizes[3];
+	int width, height;
+	int yuv;		/* 0: rgb24 in planes[0] */
+	int full_range;		/* yuv: luma 0..255, not 16..235 */
 };
 
 struct tg_kf_shot {
@@ -78,6 +97,8 @@ void tg_kf_release(struct tg_kf *k);
 /* Feed one sampled frame (frames in time order). */
 int tg_kf_push(struct tg_kf *k, const uint8_t *rgb, int width, int height, size_t stride,
 	       double t, long long frame);
+int tg_kf_push_picture(struct tg_kf *k, const struct tg_kf_picture *in, double t,
+		       long long frame);
 
 /* End of stream at end_t seconds: emits the last segment, closes the last shot. */
 int tg_kf_finish(struct tg_kf *k, double end_t);

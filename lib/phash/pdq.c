@@ -347,8 +347,23 @@ static void source_row(const struct source *src, int y, float *o)
 		       (size_t)src->w * sizeof(float));
 	} else {
 		const uint8_t *p = (const uint8_t *)src->base + (size_t)y * src->stride;
+		int x = 0;
 
-		for (int x = 0; x < src->w; x++)
+#ifdef TG_PDQ_X86
+		/* bytes to floats 16 at a time (exact: every byte is a float) */
+		const __m128i z = _mm_setzero_si128();
+
+		for (; x + 16 <= src->w; x += 16) {
+			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + x));
+			__m128i lo = _mm_unpacklo_epi8(b, z), hi = _mm_unpackhi_epi8(b, z);
+
+			_mm_storeu_ps(o + x, _mm_cvtepi32_ps(_mm_unpacklo_epi16(lo, z)));
+			_mm_storeu_ps(o + x + 4, _mm_cvtepi32_ps(_mm_unpackhi_epi16(lo, z)));
+			_mm_storeu_ps(o + x + 8, _mm_cvtepi32_ps(_mm_unpacklo_epi16(hi, z)));
+			_mm_storeu_ps(o + x + 12, _mm_cvtepi32_ps(_mm_unpackhi_epi16(hi, z)));
+		}
+#endif
+		for (; x < src->w; x++)
 			o[x] = (float)p[x];
 	}
 }
@@ -649,24 +664,39 @@ HOT static int quality_of(const float *b)
 }
 
 /* T = D A (16x64), then B = T D^T (16x16); each sum runs k = 0..63. */
-HOT static void dct16(const float *a, float *t, float *b)
+/*
+ * Each output is the reference's sum, from 0 in k order; the loops run k
+ * outside and the outputs (j) inside, so the j loop is independent lanes
+ * (vectorised) instead of one long chain of dependent adds per output.
+ */
+HOT static void dct16(const float *restrict a, float *restrict t, float *restrict b)
 {
-	for (int i = 0; i < 16; i++)
-		for (int j = 0; j < 64; j++) {
-			float sum = 0.0f;
+	for (int i = 0; i < 16; i++) {
+		float *ti = t + i * 64;
 
-			for (int k = 0; k < 64; k++)
-				sum += dct_d[i][k] * a[k * 64 + j];
-			t[i * 64 + j] = sum;
-		}
-	for (int i = 0; i < 16; i++)
-		for (int j = 0; j < 16; j++) {
-			float sum = 0.0f;
+		for (int j = 0; j < 64; j++)
+			ti[j] = 0.0f;
+		for (int k = 0; k < 64; k++) {
+			const float d = dct_d[i][k];
+			const float *ak = a + k * 64;
 
-			for (int k = 0; k < 64; k++)
-				sum += t[i * 64 + k] * dct_d[j][k];
-			b[i * 16 + j] = sum;
+			for (int j = 0; j < 64; j++)
+				ti[j] += d * ak[j];
 		}
+	}
+	for (int i = 0; i < 16; i++) {
+		float *bi = b + i * 16;
+		const float *ti = t + i * 64;
+
+		for (int j = 0; j < 16; j++)
+			bi[j] = 0.0f;
+		for (int k = 0; k < 64; k++) {
+			const float v = ti[k];
+
+			for (int j = 0; j < 16; j++)
+				bi[j] += v * dct_dt[k][j];
+		}
+	}
 }
 
 /* The 128th smallest of 256 values (what the reference's Torben median returns). */
@@ -828,6 +858,15 @@ int tg_pdq_hash_gray8(struct tg_pdq_scratch *s, const uint8_t *y, int w, int h,
 
 	return run(s, &src, h, (size_t)w, hash, NULL, quality);
 }
+
+int tg_pdq_float_gray8(struct tg_pdq_scratch *s, const uint8_t *y, int w, int h,
+		       size_t stride, float dct[256], int *quality)
+{
+	struct source src = { 2, y, stride, w };
+
+	return run(s, &src, h, (size_t)w, NULL, dct, quality);
+}
+
 
 /* ---- hashes ---------------------------------------------------------------- */
 

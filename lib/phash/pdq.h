@@ -103,6 +103,10 @@ int tg_pdq_hash_gray8(struct tg_pdq_scratch *s, const uint8_t *y, int w, int h,
 int tg_pdq_float_rgb(struct tg_pdq_scratch *s, const uint8_t *rgb, int w, int h,
 		     size_t stride, float dct[256], int *quality);
 
+/* PDQF of an 8-bit grey picture (pixel values are the luma). */
+int tg_pdq_float_gray8(struct tg_pdq_scratch *s, const uint8_t *y, int w, int h,
+		       size_t stride, float dct[256], int *quality);
+
 /* Threshold a 16x16 DCT at its median. */
 void tg_pdq_from_dct(const float dct[256], struct tg_pdq_hash *hash);
 

@@ -3,17 +3,25 @@
  * `testigo add` and `testigo vpdq/tmk` hash) against the reference outputs:
  * TMK level 1 and level 2 >= 0.99 against the reference .tmk files; vPDQ
  * (every frame) frame numbers and timestamps identical and >= 99% of the
- * frames of quality >= 50 within distance 31 of the reference hash.
+ * frames of quality >= 50 within distance 31 of the reference hash, both
+ * for the rgb24 stream (`testigo vpdq`) and for the case analyser of
+ * `testigo add`, which hashes the decoded luma, box-shrunk to 480-960
+ * pixels wide (an_vpdq.c).
  */
 #include <dirent.h>
 #include <stdint.h>
 
 #include "harness.h"
+#include "case/analyse.h"
 #include "case/an_tmk.h"
 #include "case/an_vpdq.h"
 #include "phash/vpdq.h"
 
-static void one_video(const char *dir, const char *name, long *good, long *kept, double *worst,
+struct tally {
+	long good, kept, good_luma, dist, dist_luma, n;
+};
+
+static void one_video(const char *dir, const char *name, struct tally *ty, double *worst,
 		      double *worst_luma)
 {
 	char path[8192], ref[8192], line[256];
@@ -21,17 +29,36 @@ static void one_video(const char *dir, const char *name, long *good, long *kept,
 	struct tg_an_tmk *t = malloc(sizeof(*t));
 	struct tg_an_tmk *tl = malloc(sizeof(*tl));
 	struct tg_tmk_sig *want = malloc(sizeof(*want));
-	struct tg_analyser pv = { 0 }, pt = { 0 }, pl = { 0 }, *list[3] = { &pv, &pt, &pl };
+	struct tg_analyser pv = { 0 }, pt = { 0 }, pl = { 0 }, pc = { 0 };
+	struct tg_analyser *list[4] = { &pv, &pt, &pl, &pc };
+	const struct tg_case_analyser *ca = tg_case_analyser_find("vpdq");
+	struct tg_analysis_ctx ctx = { 0 };
+	struct tg_an_vpdq *c = NULL;
+	void *cs = NULL;
 	size_t i = 0;
-	long same = 0, nref = 0;
+	long same = 0, same_luma = 0, nref = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/videos/%s.mp4", dir, name);
 	tg_an_vpdq_setup(v, &pv, 0, 0);
 	tg_an_tmk_setup(t, &pt, 0);
 	tg_an_tmk_setup(tl, &pl, 1);
-	CHECK_INT(tg_media_run(path, list, 3, NULL, NULL, NULL, NULL), 0);
-	CHECK(!pv.failed && !pt.failed && t->done && !pl.failed && tl->done);
+	/* the case analyser as `testigo add` makes it, hashing every frame */
+	ctx.object_path = path;
+	ctx.params = "{\"seconds_per_hash\": 0}";
+	CHECK(ca != NULL);
+	if (!ca) {
+		free(v);
+		free(t);
+		free(tl);
+		free(want);
+		return;
+	}
+	CHECK_INT(ca->create(&cs, &pc, &ctx), 0);
+	c = cs;
+	CHECK(pc.video_format == TG_PIX_YUV420P);
+	CHECK_INT(tg_media_run(path, list, 4, NULL, NULL, NULL, NULL), 0);
+	CHECK(!pv.failed && !pt.failed && t->done && !pl.failed && tl->done && !pc.failed);
 	snprintf(ref, sizeof(ref), "%s/expected/tmk/%s.tmk", dir, name);
 	if (t->done && tg_tmk_io_read(ref, want) == 0) {
 		double l1 = tg_tmk_score_level1(&t->sig, want), l2 = tg_tmk_score_level2(&t->sig, want, NULL);
@@ -67,8 +94,23 @@ static void one_video(const char *dir, const char *name, long *good, long *kept,
 		snprintf(b, sizeof(b), "%.3f", r.ts);
 		same += v->full.r[i].frame == r.frame && strcmp(a, b) == 0;
 		if (r.quality >= TG_VPDQ_QUALITY_MIN) {
-			(*kept)++;
-			*good += tg_pdq_distance(&h, &r.hash) < TG_VPDQ_DISTANCE_BELOW;
+			int d = tg_pdq_distance(&h, &r.hash);
+
+			ty->kept++;
+			ty->good += d < TG_VPDQ_DISTANCE_BELOW;
+			ty->dist += d;
+		}
+		if (i < c->full.n) {
+			snprintf(a, sizeof(a), "%.3f", c->full.r[i].pts_s);
+			same_luma += c->full.r[i].frame == r.frame && strcmp(a, b) == 0;
+			if (r.quality >= TG_VPDQ_QUALITY_MIN) {
+				int d;
+
+				tg_an_vpdq_unpack(c->full.r[i].hash, &h);
+				d = tg_pdq_distance(&h, &r.hash);
+				ty->good_luma += d < TG_VPDQ_DISTANCE_BELOW;
+				ty->dist_luma += d;
+			}
 		}
 		i++;
 	}
@@ -76,7 +118,11 @@ static void one_video(const char *dir, const char *name, long *good, long *kept,
 		fclose(f);
 	CHECK_INT(v->full.n, nref);
 	CHECK_INT(same, nref);
-	printf("  vpdq %zu frames, numbers+times identical %ld\n", v->full.n, same);
+	CHECK_INT(c->full.n, nref);
+	CHECK_INT(same_luma, nref);
+	printf("  vpdq %zu frames, numbers+times identical %ld (luma %ld)\n", v->full.n, same,
+	       same_luma);
+	ca->destroy(cs);
 	tg_an_vpdq_release(v);
 	tg_an_tmk_release(t);
 	tg_an_tmk_release(tl);
@@ -90,7 +136,7 @@ static void test_conformance(void)
 {
 	const char *dir = tg_test_conformance("video");
 	char vdir[4200];
-	long good = 0, kept = 0;
+	struct tally ty = { 0 };
 	double worst = 1, worst_luma = 1;
 	int n = 0;
 	DIR *d;
@@ -109,15 +155,19 @@ static void test_conformance(void)
 			continue;
 		memcpy(name, e->d_name, len - 4);
 		name[len - 4] = '\0';
-		one_video(dir, name, &good, &kept, &worst, &worst_luma);
+		one_video(dir, name, &ty, &worst, &worst_luma);
 		n++;
 	}
 	if (d)
 		closedir(d);
 	CHECK(n >= 14);
-	CHECK(kept > 0 && good * 100 >= kept * 99);
+	CHECK(ty.kept > 0 && ty.good * 100 >= ty.kept * 99);
+	CHECK(ty.kept > 0 && ty.good_luma * 100 >= ty.kept * 99);
 	printf("pipeline: %d videos; tmk worst level2 %.6f (grey stream: worst score %.6f); vpdq "
-	       "q>=50 within distance < 31: %ld/%ld\n", n, worst, worst_luma, good, kept);
+	       "q>=50 within distance < 31: %ld/%ld, mean distance %.2f; case analyser (luma): "
+	       "%ld/%ld, mean distance %.2f\n", n, worst, worst_luma, ty.good, ty.kept,
+	       ty.kept ? (double)ty.dist / ty.kept : 0, ty.good_luma, ty.kept,
+	       ty.kept ? (double)ty.dist_luma / ty.kept : 0);
 }
 
 /* Packing is the hex order; the dihedral blob follows the rows. */

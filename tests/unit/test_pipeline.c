@@ -1,4 +1,9 @@
-/* test_pipeline.c - one decode pass, several analysers, FFmpeg-like fps resampling. */
+/*
+ * test_pipeline.c - one decode pass, several analysers, FFmpeg-like fps
+ * resampling; the cheap paths: the decoder's own yuv420p planes, other
+ * sources converted to 4:2:0 keeping their range, and grey thumbnails
+ * box-averaged from the luma plane within a level of swscale's area scaler.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -114,6 +119,130 @@ static void test_one_pass(void)
 	CHECK(!a_all.failed && !a_15.failed);
 }
 
+/* Compares every frame it gets with the raw frames ffmpeg writes to ref. */
+struct raw_cmp {
+	FILE *ref;
+	int plane_bytes;	/* bytes of each reference frame compared (the luma, or all) */
+	int frame_bytes;	/* bytes of each reference frame */
+	long frames, bad_layout, differ, full;
+	double sad;
+	long n;
+	int maxd;
+	unsigned char *buf;
+};
+
+static int raw_video(void *st, const struct tg_frame *f)
+{
+	struct raw_cmp *c = st;
+
+	if (!c->ref || fread(c->buf, 1, (size_t)c->frame_bytes, c->ref) != (size_t)c->frame_bytes)
+		return 0;
+	c->frames++;
+	c->full += f->full_range;
+	if (f->planes[0] != f->data || f->linesizes[0] != f->linesize || f->linesize < f->width)
+		c->bad_layout++;
+	if (f->format == TG_PIX_YUV420P && (!f->planes[1] || !f->planes[2] ||
+					    f->linesizes[1] < (f->width + 1) / 2))
+		c->bad_layout++;
+	for (int y = 0; y < f->height; y++)
+		for (int x = 0; x < f->width && y * f->width + x < c->plane_bytes; x++) {
+			int d = abs((int)f->data[(size_t)y * f->linesize + x] - c->buf[y * f->width + x]);
+
+			c->sad += d;
+			c->n++;
+			c->differ += d != 0;
+			if (d > c->maxd)
+				c->maxd = d;
+		}
+	return 0;
+}
+
+static FILE *raw_ref(const char *path, const char *args)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -noautorotate -i '%s' -map 0:v %s -f rawvideo - "
+		 "2>/dev/null", path, args);
+	return popen(cmd, "r");
+}
+
+static void test_yuv_and_thumbs(void)
+{
+	char path[512], cmd[1024];
+	unsigned char ybuf[1280 * 720 * 3 / 2], gbuf[64 * 64];
+	struct raw_cmp y = { 0 }, g = { 0 };
+	struct tg_analyser a_yuv = { "yuv", &y, TG_PIX_YUV420P, 0, 0, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, "" };
+	struct tg_analyser a_grey = { "grey", &g, TG_PIX_GRAY8, 64, 64, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, "" };
+	struct tg_analyser *list[] = { &a_yuv, &a_grey };
+
+	snprintf(path, sizeof(path), "%s/hd.mp4", tg_test_scratch());
+	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -y -f lavfi -i testsrc2=size=1280x720:rate=25 "
+		 "-t 1 -pix_fmt yuv420p -c:v mpeg4 -q:v 3 '%s'", path);
+	if (system(cmd) != 0) {
+		SKIP("ffmpeg cannot make the test clip");
+		return;
+	}
+	/* the decoder's planes: the luma is ffmpeg's, byte for byte */
+	y.buf = ybuf;
+	y.frame_bytes = 1280 * 720 * 3 / 2;
+	y.plane_bytes = 1280 * 720;
+	y.ref = raw_ref(path, "-pix_fmt yuv420p");
+	g.buf = gbuf;
+	g.frame_bytes = g.plane_bytes = 64 * 64;
+	g.ref = raw_ref(path, "-vf scale=64:64:flags=area -pix_fmt gray");
+	CHECK_INT(tg_media_run(path, list, 2, NULL, NULL, NULL, NULL), 0);
+	pclose(y.ref);
+	pclose(g.ref);
+	CHECK_INT(y.frames, 25);
+	CHECK_INT(y.bad_layout, 0);
+	CHECK_INT(y.differ, 0);
+	CHECK_INT(y.full, 0);
+	/* box thumbnails (20 x 11.25 pixels a box) against swscale's area scaler */
+	CHECK_INT(g.frames, 25);
+	CHECK(g.n > 0 && g.sad / (double)g.n < 1.0);
+	CHECK(g.maxd <= 24);
+	printf("  box 64x64 vs swscale area: mean |d| %.3f, max %d\n", g.n ? g.sad / (double)g.n : 0,
+	       g.maxd);
+}
+
+/* A full-range 4:2:2 source: converted once to 4:2:0, keeping the range and the luma. */
+static void test_yuv_converted(void)
+{
+	char path[512], cmd[1024];
+	unsigned char ybuf[320 * 240 * 2], gbuf[32 * 24];
+	struct raw_cmp y = { 0 }, g = { 0 };
+	struct tg_analyser a_yuv = { "yuv", &y, TG_PIX_YUV420P, 0, 0, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, "" };
+	struct tg_analyser a_grey = { "grey", &g, TG_PIX_GRAY8, 32, 24, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, "" };
+	struct tg_analyser *list[] = { &a_yuv, &a_grey };
+
+	snprintf(path, sizeof(path), "%s/j422.avi", tg_test_scratch());
+	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -y -f lavfi -i testsrc2=size=320x240:rate=10 "
+		 "-t 1 -pix_fmt yuvj422p -c:v mjpeg -q:v 3 '%s'", path);
+	if (system(cmd) != 0) {
+		SKIP("ffmpeg cannot make the test clip");
+		return;
+	}
+	y.buf = ybuf;
+	y.frame_bytes = 320 * 240 * 2;
+	y.plane_bytes = 320 * 240;
+	y.ref = raw_ref(path, "-pix_fmt yuvj422p");
+	/* full range: the box mean is the grey value, no stretch */
+	g.buf = gbuf;
+	g.frame_bytes = g.plane_bytes = 32 * 24;
+	g.ref = raw_ref(path, "-vf scale=32:24:flags=area -pix_fmt gray");
+	CHECK_INT(tg_media_run(path, list, 2, NULL, NULL, NULL, NULL), 0);
+	pclose(y.ref);
+	pclose(g.ref);
+	CHECK_INT(y.frames, 10);
+	CHECK_INT(y.bad_layout, 0);
+	CHECK_INT(y.differ, 0);
+	CHECK_INT(y.full, 10);
+	CHECK_INT(g.frames, 10);
+	CHECK(g.n > 0 && g.sad / (double)g.n < 1.0);
+	printf("  yuvj422p: luma kept; box 32x24 vs swscale area: mean |d| %.3f, max %d\n",
+	       g.n ? g.sad / (double)g.n : 0, g.maxd);
+}
+
 static void test_bad_input(void)
 {
 	struct counter c = { 0 };
@@ -135,6 +264,8 @@ static void test_bad_input(void)
 int main(void)
 {
 	RUN(test_one_pass);
+	RUN(test_yuv_and_thumbs);
+	RUN(test_yuv_converted);
 	RUN(test_bad_input);
 	return TEST_END();
 }
