@@ -504,7 +504,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	double pfl = 0.0, ptot = 0.0, tail = 0.0;
 	float p50 = 0.0f, p30 = 0.0f, p10 = 0.0f, noise, pre_max = 0.0f;
 	int64_t pf = k, g, last = s->nframes - 1, ntail = 0;
-	int b, nhf = 0, nlf = 0, nwide = 0, nfull = 0, nflat = 0;
+	int b, nhf = 0, nlf = 0, nwide = 0, nfull = 0, nflat = 0, run = 0;
 
 	memset(&e, 0, sizeof(e));
 	w0 = fs - (int64_t)(PRE_MS * s->rate / 1000.0);
@@ -593,14 +593,23 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 				m = fabsf(s->work[c - w0]);
 		e.jump_db = 20.0f * log10f((p10 + 1e-9f) / (m + 1e-9f));
 	}
-	for (i = (size_t)(onset - w0); i < (size_t)(w1 - w0) && (int64_t)i < onset - w0 + 200 * ms; i++) {
+	/* clipping of this event (its first 50 ms, where p50 is its peak; a
+	 * later, louder shot is an event of its own): samples at full scale
+	 * (within 0.5 dB: a lossy codec rounds a clipped top off and lets it
+	 * overshoot), or a flat top below it (a clipped recording scaled down
+	 * later): a run of >= 3 steps of under 0.1 % at the event's peak */
+	for (i = (size_t)(onset - w0); i < (size_t)(w1 - w0) && (int64_t)i < onset - w0 + 50 * ms; i++) {
 		float a = fabsf(s->work[i]);
-		if (a >= 0.999f)
+		if (a >= 0.944f)
 			nfull++;
-		if (i > 0 && a > 0.3f && a >= 0.99f * p50 && fabsf(s->work[i] - s->work[i - 1]) < 1e-3f * a)
-			nflat++;
+		if (i > 0 && a > 0.3f && a >= 0.99f * p50 && fabsf(s->work[i] - s->work[i - 1]) < 1e-3f * a) {
+			if (++run >= 3)
+				nflat = 1;
+		} else {
+			run = 0;
+		}
 	}
-	e.clipped = nfull >= 3 || nflat >= 3;
+	e.clipped = nfull >= 3 || nflat;
 	for (i = (size_t)(onset - w0); i < (size_t)(w1 - w0); i++)
 		if (fabsf(s->work[i]) >= 0.7f * p30)
 			break;

@@ -24,6 +24,7 @@
 #include "audio_util.h"
 
 #include <time.h>
+#include <unistd.h>
 
 #include "audio/ranging.h"
 #include "audio/shots.h"
@@ -759,6 +760,84 @@ out:
 	free(x);
 }
 
+/* the event of r nearest to t (any class), or NULL */
+static const struct tg_shot_event *event_near(const struct tg_shots_result *r, double t)
+{
+	const struct tg_shot_event *best = NULL;
+
+	for (size_t k = 0; k < r->n_events; k++)
+		if (fabs(r->events[k].time_s - t) <= TOL &&
+		    (!best || fabs(r->events[k].time_s - t) < fabs(best->time_s - t)))
+			best = &r->events[k];
+	return best;
+}
+
+/*
+ * The clipped flag on a real gunshot sample: clean at -6 dBFS; driven 12 dB
+ * into full scale; the clipped mix scaled down to -6 dB (flat tops below
+ * full scale); and a quiet shot followed 100 ms later by a clipped one,
+ * where only the second is clipped.
+ */
+static void test_clipping(void)
+{
+	const char *path = "/usr/share/games/hedgewars/Data/Sounds/gun.ogg";
+	size_t ns = 0, n = (size_t)RATE * 4, i, on = 0;
+	float *g, *x, pk = 0.0f;
+	uint64_t seed = 77;
+	static const char *const what[4] = { "clean -6 dBFS", "driven into full scale",
+					     "clipped then scaled to -6 dB", "quiet before loud" };
+
+	if (access(path, R_OK) != 0) {
+		SKIP("test_clipping: hedgewars-data gun.ogg missing");
+		return;
+	}
+	g = tg_test_decode(path, RATE, &ns);
+	x = malloc(n * sizeof(*x));
+	CHECK(g && x);
+	if (!g || !x) {
+		free(g);
+		free(x);
+		return;
+	}
+	for (i = 0; i < ns; i++)
+		if (fabsf(g[i]) > pk)
+			pk = fabsf(g[i]);
+	while (on < ns && fabsf(g[on]) < 0.1f * pk)
+		on++;
+	for (int c = 0; c < 4; c++) {
+		struct tg_shots_result r;
+		const struct tg_shot_event *e1, *e2;
+		long at = RATE, at2 = RATE + RATE / 10;
+
+		for (i = 0; i < n; i++)
+			x[i] = 0.003f * (float)tg_test_gauss(&seed);
+		if (c == 3)
+			tg_test_mix(x, n, g, ns, at, 0.25f / pk);
+		tg_test_mix(x, n, g, ns, c == 3 ? at2 : at, (c == 0 ? 0.5f : 4.0f) / pk);
+		for (i = 0; i < n; i++) {
+			x[i] = x[i] > 1.0f ? 1.0f : x[i] < -1.0f ? -1.0f : x[i];
+			if (c == 2)
+				x[i] *= 0.5f;
+		}
+		CHECK_INT(run_shots(x, n, &r), 0);
+		e1 = event_near(&r, (double)(at + (long)on) / RATE);
+		e2 = c == 3 ? event_near(&r, (double)(at2 + (long)on) / RATE) : NULL;
+		printf("clipping, %s: %s%s\n", what[c], e1 ? (e1->clipped ? "clipped" : "not clipped") : "no event",
+		       c == 3 ? (e2 ? (e2->clipped ? ", then clipped" : ", then not clipped") : ", then no event") : "");
+		CHECK(e1 != NULL);
+		if (e1)
+			CHECK(e1->clipped == (c == 1 || c == 2));
+		if (c == 3) {
+			CHECK(e2 != NULL);
+			if (e2)
+				CHECK(e2->clipped);
+		}
+		tg_shots_result_release(&r);
+	}
+	free(g);
+	free(x);
+}
+
 static void test_ranging(void)
 {
 	double lo, hi;
@@ -794,6 +873,7 @@ int main(void)
 {
 	RUN(test_ranging);
 	RUN(test_streaming_blocks);
+	RUN(test_clipping);
 	RUN(test_conformance_clips);
 	RUN(test_generated_clips);
 	return TEST_END();
