@@ -361,7 +361,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_shots = {
 	.name = "shots",
-	.version = "4",
+	.version = "4",	/* 4: burst shots admitted by their template gain (shots.h, 5) */
 	.applies_to = "video,audio",
 	.create = create,
 	.result = result,
