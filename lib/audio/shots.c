@@ -28,11 +28,12 @@
 #define SCAN_CFAR 7.0f     /* ... and this many robust deviations above the scan's median */
 #define SCAN_MATCH_MS 25.0 /* a candidate this close to a found repeat is that repeat */
 #define MAX_REP 32
-/* confidence calibration (fitted on the generated development half) */
-#define CONF_SCORE_A 0.966f
-#define CONF_SCORE_B -1.134f
-#define CONF_NCC_A 2.713f
-#define CONF_NCC_B 0.414f
+/* confidence calibration (Platt scaling fitted on 200 clips of the generated
+ * development half for analyser v4; test_shots.c prints the reliability) */
+#define CONF_SCORE_A 0.439f
+#define CONF_SCORE_B 0.316f
+#define CONF_NCC_A 10.128f
+#define CONF_NCC_B -3.785f
 #define REPEAT_MIN_HF_DB 3.0f /* a shot of a burst still carries blast energy above 2 kHz */
 #define REPEAT_SURE_NCC 0.5f  /* ... unless its waveform matches this well (the floor rises in a burst) */
 
