@@ -46,7 +46,7 @@ int cmd_keyframes(int argc, char **argv)
 	};
 	enum tg_out_format fmt = TG_OUT_TEXT;
 	struct tg_an_keyframes *k = NULL;
-	struct tg_analyser pa = { 0 }, *list[1] = { &pa };
+	struct tg_analyser pa = { 0 };
 	struct tg_out *o = NULL;
 	const char *dir = NULL;
 	double every = 10, sample = 0.25;
@@ -76,10 +76,7 @@ int cmd_keyframes(int argc, char **argv)
 	if (!k)
 		return tg_cli_fail(tg_error(TG_ENOMEM, "out of memory"));
 	tg_an_keyframes_setup(k, &pa, sample, every, dir);
-	ret = tg_media_run(argv[optind], list, 1, NULL, NULL, NULL, NULL);
-	if (ret == 0 && pa.failed)
-		ret = tg_error(TG_EINPUT, "%s: %s", argv[optind], pa.error);
-	if (ret < 0) {
+	if ((ret = tg_media_run_one(argv[optind], &pa)) < 0) {
 		code = tg_cli_fail(ret);
 		goto out;
 	}

@@ -36,7 +36,7 @@ int cmd_tmk(int argc, char **argv)
 	};
 	enum tg_out_format fmt = TG_OUT_TEXT;
 	struct tg_an_tmk *t = NULL;
-	struct tg_analyser pa = { 0 }, *list[1] = { &pa };
+	struct tg_analyser pa = { 0 };
 	struct tg_out *o = NULL;
 	const char *output = NULL;
 	int opt, ret, code = 0;
@@ -57,10 +57,9 @@ int cmd_tmk(int argc, char **argv)
 	if (!t)
 		return tg_cli_fail(tg_error(TG_ENOMEM, "out of memory"));
 	tg_an_tmk_setup(t, &pa, 0);
-	ret = tg_media_run(argv[optind], list, 1, NULL, NULL, NULL, NULL);
-	if (ret == 0 && (pa.failed || !t->done))
-		ret = tg_error(TG_EINPUT, "%s: %s", argv[optind],
-			       pa.failed ? pa.error : "no video frames were decoded");
+	ret = tg_media_run_one(argv[optind], &pa);
+	if (ret == 0 && !t->done)
+		ret = tg_error(TG_EINPUT, "%s: no video frames were decoded", argv[optind]);
 	if (ret == 0 && (ret = tg_tmk_io_write(output, &t->sig)) < 0) {
 		char msg[512];
 

@@ -41,7 +41,7 @@ int cmd_vpdq(int argc, char **argv)
 	};
 	enum tg_out_format fmt = TG_OUT_TEXT;
 	struct tg_an_vpdq *v = NULL;
-	struct tg_analyser pa = { 0 }, *list[1] = { &pa };
+	struct tg_analyser pa = { 0 };
 	struct tg_out *o = NULL;
 	double seconds = 1.0;
 	int opt, ret, code = 0;
@@ -66,23 +66,15 @@ int cmd_vpdq(int argc, char **argv)
 	if (!v)
 		return tg_cli_fail(tg_error(TG_ENOMEM, "out of memory"));
 	tg_an_vpdq_setup(v, &pa, seconds, 0);
-	ret = tg_media_run(argv[optind], list, 1, NULL, NULL, NULL, NULL);
-	if (ret == 0 && pa.failed)
-		ret = tg_error(TG_EINPUT, "%s: %s", argv[optind], pa.error);
-	if (ret < 0) {
+	if ((ret = tg_media_run_one(argv[optind], &pa)) < 0) {
 		code = tg_cli_fail(ret);
 		goto out;
 	}
 	if (fmt == TG_OUT_TEXT) {
 		for (size_t i = 0; i < v->full.n; i++) {
-			struct tg_vpdq_frame f;
 			char line[TG_VPDQ_LINE_MAX];
 
-			f.frame = v->full.r[i].frame;
-			f.quality = v->full.r[i].quality;
-			f.ts = v->full.r[i].pts_s;
-			tg_an_vpdq_unpack(v->full.r[i].hash, &f.hash);
-			tg_vpdq_format(&f, line, sizeof(line));
+			tg_an_vpdq_format_row(&v->full.r[i], line, sizeof(line));
 			printf("%s\n", line);
 		}
 		goto out;

@@ -30,14 +30,11 @@ static void wants(struct tg_analyser *pa, struct tg_syncsig *sig)
 int tg_an_envelope_file(const char *path, struct tg_syncsig *sig)
 {
 	struct tg_analyser pa = { 0 };
-	struct tg_analyser *list[1] = { &pa };
 	int ret;
 
 	tg_syncsig_init(sig);
 	wants(&pa, sig);
-	ret = tg_media_run(path, list, 1, NULL, NULL, NULL, NULL);
-	if (ret == 0 && pa.failed)
-		ret = tg_error(TG_EINPUT, "%s: %s", path, pa.error);
+	ret = tg_media_run_one(path, &pa);
 	if (ret == 0 && sig->n < TG_SYNCSIG_RATE / 10)
 		ret = tg_error(TG_EINPUT, "%s: has no audio to align", path);
 	if (ret < 0)

@@ -11,6 +11,7 @@
 #include "case/fworker.h"
 #include "media/image.h"
 #include "media/yuv.h"
+#include "phash/vpdq.h"
 #include "util/error.h"
 #include "util/fs.h"
 
@@ -79,9 +80,7 @@ static int start(void *state, const struct tg_media_info *info)
 	int ret;
 
 	s->rate = info->frame_rate > 0 ? info->frame_rate : 0;
-	s->every = s->sample_s > 0 && s->rate > 0 ? llround(s->sample_s * s->rate) : 1;
-	if (s->every < 1)
-		s->every = 1;
+	s->every = tg_vpdq_sample_every(s->sample_s, s->rate);
 	s->end_t = isfinite(info->duration_s) ? info->start_s + info->duration_s : 0;
 	if (s->dir[0] && (ret = tg_fs_mkdirs(s->dir, 0755)) < 0)
 		return ret;

@@ -338,9 +338,7 @@ static int start(void *state, const struct tg_media_info *info)
 	int ret;
 
 	s->rate = info->frame_rate > 0 ? info->frame_rate : 0;
-	s->every = s->seconds > 0 && s->rate > 0 ? llround(s->seconds * s->rate) : 1;
-	if (s->every < 1)
-		s->every = 1;
+	s->every = tg_vpdq_sample_every(s->seconds, s->rate);
 	/* PDQ of a large picture takes milliseconds: off the decode thread when sampled */
 	if (s->every > 1 && !s->worker && (ret = tg_fworker_start(&s->worker, 2, hash_frame, s)) < 0)
 		return ret;
@@ -457,6 +455,17 @@ static int create(void **state, struct tg_analyser *pa, const struct tg_analysis
 	return 0;
 }
 
+int tg_an_vpdq_format_row(const struct tg_frame_hash_row *r, char *line, size_t n)
+{
+	struct tg_vpdq_frame f;
+
+	f.frame = r->frame;
+	f.quality = r->quality;
+	f.ts = r->pts_s;
+	tg_an_vpdq_unpack(r->hash, &f.hash);
+	return tg_vpdq_format(&f, line, n);
+}
+
 /* The reference's text file, for exchange with other tools. */
 static int write_lines(const struct tg_an_vpdq *s, char *path, size_t n)
 {
@@ -468,14 +477,9 @@ static int write_lines(const struct tg_an_vpdq *s, char *path, size_t n)
 	snprintf(path, n, "%s/%s.txt", s->derived, s->sha256);
 	tg_dynbuf_init(&b, (size_t)1 << 30);
 	for (size_t i = 0; i < s->full.n && ret == 0; i++) {
-		struct tg_vpdq_frame f;
 		char line[TG_VPDQ_LINE_MAX];
 
-		f.frame = s->full.r[i].frame;
-		f.quality = s->full.r[i].quality;
-		f.ts = s->full.r[i].pts_s;
-		tg_an_vpdq_unpack(s->full.r[i].hash, &f.hash);
-		tg_vpdq_format(&f, line, sizeof(line));
+		tg_an_vpdq_format_row(&s->full.r[i], line, sizeof(line));
 		ret = tg_dynbuf_printf(&b, "%s\n", line);
 	}
 	if (ret == 0)

@@ -80,6 +80,8 @@ int tg_an_vpdq_add_picture(struct tg_an_vpdq *s, const uint8_t *rgb, int w, int 
 			   size_t stride, long long frame, double ts);
 
 void tg_an_vpdq_pack(const struct tg_pdq_hash *h, unsigned char out[32]);
+/* A stored "vpdq" row as the reference tool's line (tg_vpdq_format). */
+int tg_an_vpdq_format_row(const struct tg_frame_hash_row *r, char *line, size_t n);
 void tg_an_vpdq_unpack(const unsigned char in[32], struct tg_pdq_hash *h);
 
 extern const struct tg_case_analyser tg_an_vpdq;

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "media/avlog.h"
+#include "media/open.h"
 #include "media/yuv.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -62,8 +62,6 @@ int tg_image_read_rgb(const char *path, int max_side, struct tg_image *img)
 	const AVCodec *codec;
 	AVPacket *pkt = av_packet_alloc();
 	AVFrame *f = av_frame_alloc();
-	char url[4200];
-	struct stat sb;
 	int idx, ret = 0, got = 0;
 
 	tg_image_release(img);
@@ -71,20 +69,9 @@ int tg_image_read_rgb(const char *path, int max_side, struct tg_image *img)
 		ret = tg_error(TG_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (stat(path, &sb) != 0) {
-		ret = tg_error_errno(TG_EINPUT, "%s: cannot read", path);
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		ret = tg_error(TG_EINPUT, "%s: not a regular file", path);
-		goto out;
-	}
 	tg_avlog_begin();
-	snprintf(url, sizeof(url), "file:%s", path);
-	if (avformat_open_input(&fc, url, NULL, NULL) < 0 || avformat_find_stream_info(fc, NULL) < 0) {
-		ret = tg_error(TG_EINPUT, "%s: not an image or video that can be decoded", path);
+	if ((ret = tg_media_open(&fc, path, "an image or video", NULL)) < 0)
 		goto out;
-	}
 	idx = av_find_best_stream(fc, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
 	if (idx < 0) {
 		ret = tg_error(TG_EINPUT, "%s: has no picture", path);
@@ -172,34 +159,58 @@ out:
 	return ret;
 }
 
-int tg_image_write_png(const char *path, const uint8_t *rgb, int width, int height,
-		       size_t stride)
+int tg_image_encode_file(const char *path, int codec_id, struct AVFrame *f, int qscale,
+			 const char *what)
 {
-	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
-	AVCodecContext *enc = NULL;
-	AVFrame *f = av_frame_alloc();
+	const AVCodec *codec = avcodec_find_encoder((enum AVCodecID)codec_id);
+	AVCodecContext *enc = codec ? avcodec_alloc_context3(codec) : NULL;
 	AVPacket *pkt = av_packet_alloc();
-	int ret = 0;
+	int ret;
 
-	if (!f || !pkt) {
+	if (!pkt) {
 		ret = tg_error(TG_ENOMEM, "out of memory");
 		goto out;
 	}
+	if (!enc) {
+		ret = tg_error(TG_EIO, "%s: no %s encoder in this FFmpeg", path, what);
+		goto out;
+	}
+	enc->width = f->width;
+	enc->height = f->height;
+	enc->pix_fmt = (enum AVPixelFormat)f->format;
+	enc->time_base = (AVRational){ 1, 25 };
+	if (qscale > 0) {
+		enc->flags |= AV_CODEC_FLAG_QSCALE;
+		enc->global_quality = FF_QP2LAMBDA * qscale;
+		f->quality = enc->global_quality;
+	}
+	if (avcodec_open2(enc, codec, NULL) < 0) {
+		ret = tg_error(TG_EIO, "%s: cannot open the %s encoder", path, what);
+		goto out;
+	}
+	f->pts = 0;
+	if (avcodec_send_frame(enc, f) < 0 || avcodec_send_frame(enc, NULL) < 0 ||
+	    avcodec_receive_packet(enc, pkt) < 0) {
+		ret = tg_error(TG_EIO, "%s: %s encoding failed", path, what);
+		goto out;
+	}
+	ret = tg_fs_write_atomic(path, pkt->data, (size_t)pkt->size, 0644);
+out:
+	av_packet_free(&pkt);
+	avcodec_free_context(&enc);
+	return ret;
+}
+
+int tg_image_write_png(const char *path, const uint8_t *rgb, int width, int height,
+		       size_t stride)
+{
+	AVFrame *f = av_frame_alloc();
+	int ret;
+
+	if (!f)
+		return tg_error(TG_ENOMEM, "out of memory");
 	if (!rgb || width <= 0 || height <= 0 || stride < (size_t)width * 3) {
 		ret = tg_error(TG_EINVAL, "%s: empty image", path);
-		goto out;
-	}
-	enc = codec ? avcodec_alloc_context3(codec) : NULL;
-	if (!enc) {
-		ret = tg_error(TG_EIO, "%s: no PNG encoder in this FFmpeg", path);
-		goto out;
-	}
-	enc->width = width;
-	enc->height = height;
-	enc->pix_fmt = AV_PIX_FMT_RGB24;
-	enc->time_base = (AVRational){ 1, 25 };
-	if (avcodec_open2(enc, codec, NULL) < 0) {
-		ret = tg_error(TG_EIO, "%s: cannot open the PNG encoder", path);
 		goto out;
 	}
 	f->format = AV_PIX_FMT_RGB24;
@@ -212,16 +223,8 @@ int tg_image_write_png(const char *path, const uint8_t *rgb, int width, int heig
 	for (int y = 0; y < height; y++)
 		memcpy(f->data[0] + (size_t)y * (size_t)f->linesize[0], rgb + (size_t)y * stride,
 		       (size_t)width * 3);
-	f->pts = 0;
-	if (avcodec_send_frame(enc, f) < 0 || avcodec_send_frame(enc, NULL) < 0 ||
-	    avcodec_receive_packet(enc, pkt) < 0) {
-		ret = tg_error(TG_EIO, "%s: PNG encoding failed", path);
-		goto out;
-	}
-	ret = tg_fs_write_atomic(path, pkt->data, (size_t)pkt->size, 0644);
+	ret = tg_image_encode_file(path, AV_CODEC_ID_PNG, f, 0, "PNG");
 out:
-	av_packet_free(&pkt);
 	av_frame_free(&f);
-	avcodec_free_context(&enc);
 	return ret;
 }

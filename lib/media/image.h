@@ -43,6 +43,16 @@ int tg_image_write_jpeg(const char *path, const uint8_t *rgb, int width, int hei
 			size_t stride, int qscale);
 
 /*
+ * Encode the one picture f (format and size set; libavutil's AVFrame) with
+ * the encoder of codec_id (an enum AVCodecID) and write it to path
+ * atomically; qscale > 0 asks for that quantiser.  what names the format in
+ * messages ("JPEG", "PNG").  The writers below and media/yuv.h use it.
+ */
+struct AVFrame;
+int tg_image_encode_file(const char *path, int codec_id, struct AVFrame *f, int qscale,
+			 const char *what);
+
+/*
  * Write rgb24 pixels as a PNG file (libavcodec's PNG encoder, lossless:
  * plots keep their exact colours), atomically.
  */

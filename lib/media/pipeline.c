@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "media/avlog.h"
+#include "media/open.h"
 #include "media/thumb.h"
 #include "util/error.h"
 
@@ -500,8 +500,7 @@ int tg_media_run(const char *path, struct tg_analyser *const *list, int n,
 	struct tg_media_info info;
 	AVPacket *pkt = NULL;
 	AVFrame *f = NULL;
-	char url[4200];
-	struct stat sb;
+	unsigned long long size = 0;
 	int want_video = 0, want_audio = 0, ret = 0;
 
 	if (!r)
@@ -515,21 +514,9 @@ int tg_media_run(const char *path, struct tg_analyser *const *list, int n,
 	r->n = n;
 	r->vidx = r->aidx = -1;
 	r->stats = &stats;
-	if (stat(path, &sb) != 0) {
-		ret = tg_error_errno(TG_EINPUT, "%s: cannot read", path);
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		ret = tg_error(TG_EINPUT, "%s: not a regular file", path);
-		goto out;
-	}
 	tg_avlog_begin();
-	snprintf(url, sizeof(url), "file:%s", path);
-	if (avformat_open_input(&r->fc, url, NULL, NULL) < 0 ||
-	    avformat_find_stream_info(r->fc, NULL) < 0) {
-		ret = tg_error(TG_EINPUT, "%s: not a media file that can be decoded", path);
+	if ((ret = tg_media_open(&r->fc, path, "a media file", &size)) < 0)
 		goto out;
-	}
 	for (int i = 0; i < n; i++) {
 		list[i]->failed = 0;
 		list[i]->not_applicable = 0;
@@ -609,7 +596,7 @@ int tg_media_run(const char *path, struct tg_analyser *const *list, int n,
 		if (ret < 0)
 			goto out;
 		if (progress && r->fc->pb)
-			progress(user, (unsigned long long)avio_tell(r->fc->pb), (unsigned long long)sb.st_size);
+			progress(user, (unsigned long long)avio_tell(r->fc->pb), size);
 	}
 	if (r->vdec)
 		send(r, r->vdec, NULL, f);
@@ -644,5 +631,15 @@ out:
 	avcodec_free_context(&r->adec);
 	avformat_close_input(&r->fc);
 	free(r);
+	return ret;
+}
+
+int tg_media_run_one(const char *path, struct tg_analyser *a)
+{
+	struct tg_analyser *list[1] = { a };
+	int ret = tg_media_run(path, list, 1, NULL, NULL, NULL, NULL);
+
+	if (ret == 0 && a->failed)
+		ret = tg_error(TG_EINPUT, "%s: %s", path, a->error);
 	return ret;
 }

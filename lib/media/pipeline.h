@@ -114,4 +114,11 @@ int tg_media_run(const char *path, struct tg_analyser *const *list, int n,
 		 tg_media_progress_fn progress, void *user, struct tg_media_info *info,
 		 struct tg_media_run_stats *stats);
 
+/*
+ * One analyser over a file, for a command that needs only it: an analyser
+ * that failed (or whose stream the file lacks) fails the run, with its
+ * message after the file's name.
+ */
+int tg_media_run_one(const char *path, struct tg_analyser *a);
+
 #endif

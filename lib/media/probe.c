@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "media/avlog.h"
+#include "media/open.h"
 #include "util/error.h"
 
 #define MAX_TAGS 256
@@ -310,19 +310,12 @@ static void set_name(struct tg_probe *p, const char *path)
 
 int tg_probe_file(struct tg_probe *p, const char *path)
 {
-	struct stat st;
 	char url[4200];
+	int ret;
 
 	set_name(p, path);
-	if (stat(path, &st) != 0)
-		return tg_error_errno(TG_EINPUT, "%s: cannot read", path);
-	if (S_ISDIR(st.st_mode))
-		return tg_error(TG_EINPUT, "%s: is a folder, not a file", path);
-	if (!S_ISREG(st.st_mode))
-		return tg_error(TG_EINPUT, "%s: not a regular file", path);
-	if (st.st_size == 0)
-		return tg_error(TG_EINPUT, "%s: empty file", path);
-	p->size = (unsigned long long)st.st_size;
+	if ((ret = tg_media_check_file(path, &p->size)) < 0)
+		return ret;
 	/* "file:" keeps names with ':' from being read as protocols */
 	snprintf(url, sizeof(url), "file:%s", path);
 	open_and_probe(p, avformat_alloc_context(), url);

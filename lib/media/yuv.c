@@ -3,8 +3,8 @@
 #include <libavcodec/avcodec.h>
 #include <string.h>
 
+#include "media/image.h"
 #include "util/error.h"
-#include "util/fs.h"
 
 /* rows padded to 32 bytes, + 64 at the end: libav's SIMD reads past the last pixel */
 static size_t row32(int w)
@@ -63,34 +63,13 @@ void tg_yuv420p_to_full(const uint8_t *const planes[3], const int linesizes[3], 
 
 int tg_yuv420p_write_jpeg(const char *path, const struct tg_yuv420p *pic, int qscale)
 {
-	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
-	AVCodecContext *enc = NULL;
 	AVFrame *f = av_frame_alloc();
-	AVPacket *pkt = av_packet_alloc();
-	int ret = 0;
+	int ret;
 
-	if (!f || !pkt) {
-		ret = tg_error(TG_ENOMEM, "out of memory");
-		goto out;
-	}
+	if (!f)
+		return tg_error(TG_ENOMEM, "out of memory");
 	if (pic->width <= 0 || pic->height <= 0) {
 		ret = tg_error(TG_EINVAL, "%s: empty image", path);
-		goto out;
-	}
-	qscale = qscale < 2 ? 2 : qscale > 31 ? 31 : qscale;
-	enc = codec ? avcodec_alloc_context3(codec) : NULL;
-	if (!enc) {
-		ret = tg_error(TG_EIO, "%s: no JPEG encoder in this FFmpeg", path);
-		goto out;
-	}
-	enc->width = pic->width;
-	enc->height = pic->height;
-	enc->pix_fmt = AV_PIX_FMT_YUVJ420P;
-	enc->time_base = (AVRational){ 1, 25 };
-	enc->flags |= AV_CODEC_FLAG_QSCALE;
-	enc->global_quality = FF_QP2LAMBDA * qscale;
-	if (avcodec_open2(enc, codec, NULL) < 0) {
-		ret = tg_error(TG_EIO, "%s: cannot open the JPEG encoder", path);
 		goto out;
 	}
 	/* the caller's planes, not refcounted: the encoder is done with them on return */
@@ -101,17 +80,9 @@ int tg_yuv420p_write_jpeg(const char *path, const struct tg_yuv420p *pic, int qs
 		f->data[i] = pic->planes[i];
 		f->linesize[i] = pic->linesizes[i];
 	}
-	f->quality = enc->global_quality;
-	f->pts = 0;
-	if (avcodec_send_frame(enc, f) < 0 || avcodec_send_frame(enc, NULL) < 0 ||
-	    avcodec_receive_packet(enc, pkt) < 0) {
-		ret = tg_error(TG_EIO, "%s: JPEG encoding failed", path);
-		goto out;
-	}
-	ret = tg_fs_write_atomic(path, pkt->data, (size_t)pkt->size, 0644);
+	qscale = qscale < 2 ? 2 : qscale > 31 ? 31 : qscale;
+	ret = tg_image_encode_file(path, AV_CODEC_ID_MJPEG, f, qscale, "JPEG");
 out:
-	av_packet_free(&pkt);
 	av_frame_free(&f);
-	avcodec_free_context(&enc);
 	return ret;
 }

@@ -2,6 +2,7 @@
  * vpdq.c - vPDQ frame records and matching (see vpdq.h).
  */
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,13 @@
 
 #include "phash/vpdq.h"
 #include "util/error.h"
+
+long long tg_vpdq_sample_every(double seconds, double frame_rate)
+{
+	long long n = seconds > 0 && frame_rate > 0 ? llround(seconds * frame_rate) : 1;
+
+	return n < 1 ? 1 : n;
+}
 
 int tg_vpdq_hash_frame(struct tg_pdq_scratch *s, const uint8_t *rgb, int w, int h,
 		       size_t stride, int64_t frame, double ts, struct tg_vpdq_frame *out)

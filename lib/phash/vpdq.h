@@ -38,6 +38,13 @@ struct tg_vpdq_frame {
 	double ts;                      /* seconds */
 };
 
+/*
+ * The reference's "seconds per hash": every Nth decoded frame, N = the
+ * frame rate times seconds, rounded, at least 1 (1 when either is unknown
+ * or 0).  Keyframes sample with it too, so that both see the same frames.
+ */
+long long tg_vpdq_sample_every(double seconds, double frame_rate);
+
 /* Hash one rgb24 frame into *out. */
 int tg_vpdq_hash_frame(struct tg_pdq_scratch *s, const uint8_t *rgb, int w, int h,
 		       size_t stride, int64_t frame, double ts, struct tg_vpdq_frame *out);

@@ -76,4 +76,18 @@ if [ -f "$P" ] && [ -f "$V" ]; then
 	[ "$(tg pdq --no-resize "kf/$first" | cut -c1-4)" != "" ] && ok "keyframes: the JPEG decodes" || notok "keyframes jpeg"
 fi
 expect 3 "keyframes: missing file" tg keyframes nothing.mp4
+# the readers of lib/media share one opening check (media/open.h): a folder,
+# an empty file and a device are told apart, and the message names the file
+mkdir -p afolder.mp4
+: > empty.mp4
+expect 3 "vpdq: a folder" tg vpdq afolder.mp4
+contains err "afolder.mp4: is a folder, not a file" "vpdq: says it is a folder"
+expect 3 "keyframes: an empty file" tg keyframes empty.mp4
+contains err "empty.mp4: empty file" "keyframes: says the file is empty"
+: > empty.png
+expect 3 "pdq: an empty file" tg pdq empty.png
+contains err "empty.png: empty file" "pdq: says the file is empty"
+expect 3 "tmk: a device" tg tmk /dev/null -o out.tmk
+contains err "/dev/null: not a regular file" "tmk: says it is not a regular file"
+[ ! -e out.tmk ] && ok "tmk: nothing written after the failure" || notok "tmk wrote out.tmk"
 expect 2 "keyframes: bad --every" tg keyframes --every 0 x.mp4
