@@ -65,7 +65,7 @@ int cmd_vpdq(int argc, char **argv)
 	v = malloc(sizeof(*v));
 	if (!v)
 		return tg_cli_fail(tg_error(TG_ENOMEM, "out of memory"));
-	tg_an_vpdq_setup(v, &pa, seconds, 0);
+	tg_an_vpdq_setup(v, &pa, seconds, 0, 0);
 	if ((ret = tg_media_run_one(argv[optind], &pa)) < 0) {
 		code = tg_cli_fail(ret);
 		goto out;

@@ -2,11 +2,11 @@
  * an_vpdq.c - the "vpdq" case analyser (an_vpdq.h): composes phash/vpdq,
  * phash/bars and the store's frame_hashes and blobs.
  *
- * Two input paths: tg_an_vpdq_setup() alone takes the pipeline's rgb24
- * frames, the reference's way (`testigo vpdq`, match queries); the case
- * analyser of `testigo add` (create()) takes the decoder's yuv planes and
- * hashes their luma, box-shrunk (queue_luma()), which spares converting
- * and copying whole frames (issue 3, docs/performance.md).
+ * Two input paths (tg_an_vpdq_setup()'s luma): the pipeline's rgb24
+ * frames, the reference's way (`testigo vpdq`); or the decoder's yuv
+ * planes, hashing their luma box-shrunk (queue_luma()), which spares
+ * converting and copying whole frames: the case analyser of `testigo add`
+ * and match queries (issue 3, docs/performance.md).
  */
 #include "case/an_vpdq.h"
 
@@ -378,7 +378,8 @@ static int hash_frame(void *state, const struct tg_frame *f)
 				      f->decoded_index, ts);
 }
 
-int tg_an_vpdq_setup(struct tg_an_vpdq *s, struct tg_analyser *pa, double seconds, int quads)
+int tg_an_vpdq_setup(struct tg_an_vpdq *s, struct tg_analyser *pa, double seconds, int quads,
+		     int luma)
 {
 	memset(s, 0, sizeof(*s));
 	tg_pdq_scratch_init(&s->pdq);
@@ -387,7 +388,7 @@ int tg_an_vpdq_setup(struct tg_an_vpdq *s, struct tg_analyser *pa, double second
 	s->every = 1;
 	pa->name = "vpdq";
 	pa->state = s;
-	pa->video_format = TG_PIX_RGB24;
+	pa->video_format = luma ? TG_PIX_YUV420P : TG_PIX_RGB24;
 	pa->width = pa->height = 0;
 	pa->fps = 0;
 	pa->start = start;
@@ -446,9 +447,8 @@ static int create(void **state, struct tg_analyser *pa, const struct tg_analysis
 		free(s);
 		return ret;
 	}
-	tg_an_vpdq_setup(s, pa, seconds, 1);
 	/* in a case: hash the decoded luma, not an rgb24 conversion of it (issue 3) */
-	pa->video_format = TG_PIX_YUV420P;
+	tg_an_vpdq_setup(s, pa, seconds, 1, 1);
 	snprintf(s->derived, sizeof(s->derived), "%s", ctx->derived_dir ? ctx->derived_dir : "");
 	snprintf(s->sha256, sizeof(s->sha256), "%s", ctx->sha256 ? ctx->sha256 : "");
 	*state = s;

@@ -29,8 +29,8 @@
  * the rgb24 conversion up to rounding), shrunk on the decode thread to at
  * most 960 pixels wide (PDQ blurs to 64x64 anyway: 2-4 bits from the
  * full-size hash on 1080p); the extra hashes use a further halving above
- * 720 wide.  tg_an_vpdq_setup() alone (`testigo vpdq`) keeps the rgb24
- * path of the reference tool.
+ * 720 wide.  `testigo vpdq` keeps the rgb24 path of the reference tool
+ * (tg_an_vpdq_setup()'s luma = 0).
  * Stored hash bytes (tg_an_vpdq_pack): the 32 bytes of the hex text's
  * order, most significant word first.
  *
@@ -71,8 +71,14 @@ struct tg_an_vpdq {
 	char sha256[65];
 };
 
-/* Set up s and pa for a pipeline run outside a case (e.g. a match query). */
-int tg_an_vpdq_setup(struct tg_an_vpdq *s, struct tg_analyser *pa, double seconds, int quads);
+/*
+ * Set up s and pa for a pipeline run.  luma 0: the pipeline's rgb24 frames,
+ * as the reference tool (`testigo vpdq`); 1: the decoder's planes, hashing
+ * their luma as `testigo add` does (also match queries, so that they hash
+ * like the items they are compared with).
+ */
+int tg_an_vpdq_setup(struct tg_an_vpdq *s, struct tg_analyser *pa, double seconds, int quads,
+		     int luma);
 void tg_an_vpdq_release(struct tg_an_vpdq *s);
 
 /* Hash one rgb24 picture (an image, or a frame) as frame number frame at ts. */

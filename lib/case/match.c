@@ -807,10 +807,9 @@ int tg_case_match_file(struct tg_case *c, const char *path, struct tg_match_quer
 		free(t);
 		return tg_error(TG_ENOMEM, "out of memory");
 	}
-	tg_an_vpdq_setup(v, &pv, TG_MATCH_QUERY_SAMPLE_S, 1);
 	/* hash the query as add hashed the items: from the decoded luma */
-	pv.video_format = TG_PIX_YUV420P;
-	tg_an_vpdq_setup(d, &pd, 0, 0);
+	tg_an_vpdq_setup(v, &pv, TG_MATCH_QUERY_SAMPLE_S, 1, 1);
+	tg_an_vpdq_setup(d, &pd, 0, 0, 0);
 	pd.name = "pdq64";
 	pd.width = pd.height = TG_TMK_SIDE;
 	tg_an_tmk_setup(t, &pt, 1);

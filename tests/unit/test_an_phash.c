@@ -40,7 +40,7 @@ static void one_video(const char *dir, const char *name, struct tally *ty, doubl
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/videos/%s.mp4", dir, name);
-	tg_an_vpdq_setup(v, &pv, 0, 0);
+	tg_an_vpdq_setup(v, &pv, 0, 0, 0);
 	tg_an_tmk_setup(t, &pt, 0);
 	tg_an_tmk_setup(tl, &pl, 1);
 	/* the case analyser as `testigo add` makes it, hashing every frame */
