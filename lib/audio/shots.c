@@ -19,8 +19,6 @@
 #define CHAIN_MS 450.0     /* reverberation and echoes of a shot last this long */
 #define STANDOUT_DB 6.0f   /* a gunshot-like event this far above the tail is a shot itself */
 #define REPEAT_NEAR_NCC 0.35f /* a candidate inside a chain that matches the template this well */
-#define REPEAT_NCC 0.6f   /* normalised correlation that counts as a repeat */
-#define REPEAT_MAX_PERIODIC 0.3f /* a voice repeats its own pitch period: not a shot */
 #define REPEAT_GAIN_DB -8.5f /* a repeat weaker than this is an echo, not a shot (shots.h, 5) */
 #define SCAN_MIN_MS 55.0   /* automatic fire: shots at least this far apart (60-200 ms) */
 #define SCAN_MS 450.0      /* a chain is scanned this far past its latest shot */
@@ -497,13 +495,13 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 {
 	const int hop = s->on.hop, n = s->on.n, nb = s->on.nbands;
 	const int64_t oldest = s->total - (int64_t)s->rmask - 1;
-	int64_t fs = k * hop, w0, w1, from, to, lo, onset, peak;
+	int64_t fs = k * hop, w0, w1, from, to, lo, onset;
 	int64_t ms = s->rate / 1000;
 	struct tg_shot_event e;
-	size_t i, pk;
+	size_t i;
 	double apk = 0.0, per[TG_ONSET_MAXBANDS], num = 0.0, den = 0.0;
 	double pfl = 0.0, ptot = 0.0, tail = 0.0;
-	float p50 = 0.0f, p30 = 0.0f, p10 = 0.0f, noise, pre_max = 0.0f;
+	float p50 = 0.0f, p30 = 0.0f, p10 = 0.0f, noise;
 	int64_t pf = k, g, last = s->nframes - 1, ntail = 0;
 	int b, nhf = 0, nlf = 0, nwide = 0, nfull = 0, nflat = 0, run = 0;
 
@@ -554,13 +552,9 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 		}
 		c2 = nblk / 2;
 		noise = nblk ? 0.75f * blk[c2] : 0.0f;
-		pre_max = nblk ? blk[nblk - 1] : 0.0f;
 	}
 	onset = w0 + (int64_t)tg_onset_refine(s->work, (size_t)(lo - w0), (size_t)(from - w0),
-					      (size_t)(to - w0), noise, (size_t)(3 * ms), &pk);
-	peak = w0 + (int64_t)pk;
-	(void)peak;
-	(void)pre_max;
+					      (size_t)(to - w0), noise, (size_t)(3 * ms), NULL);
 	if (forced >= 0 && forced >= w0 && forced < w1)
 		onset = forced;
 	if (forced < 0 && onset - s->last_onset < (int64_t)(5.0 * s->rate / 1000.0))
@@ -651,9 +645,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 			}
 			if (x >= 10.0f)
 				nwide++;
-			e.spec[b] = x;
 		}
-		e.nbands = nb;
 		e.hf_db = nhf ? hf / nhf : 0.0f;
 		e.lf_db = nlf ? lf / nlf : 0.0f;
 		e.vhf_db = nvhf ? vhf / nvhf : 0.0f;
@@ -913,20 +905,6 @@ int tg_shots_push(struct tg_shots *s, const float *x, size_t n, double t0)
 	return 0;
 }
 
-/* Cosine similarity of two band-excess profiles. */
-static float spec_similarity(const struct tg_shot_event *a, const struct tg_shot_event *b)
-{
-	double ab = 0.0, aa = 0.0, bb = 0.0;
-	int i;
-
-	for (i = 0; i < a->nbands && i < b->nbands; i++) {
-		ab += (double)a->spec[i] * b->spec[i];
-		aa += (double)a->spec[i] * a->spec[i];
-		bb += (double)b->spec[i] * b->spec[i];
-	}
-	return aa > 0.0 && bb > 0.0 ? (float)(ab / sqrt(aa * bb)) : 0.0f;
-}
-
 /*
  * A repeat found by the scan becomes an event when no candidate can claim
  * it any more, which may be after a later candidate: put the events in
@@ -987,7 +965,6 @@ static void postprocess(struct tg_shots *s)
 	size_t i, j;
 	int burst = 0;
 
-	(void)spec_similarity;
 	/* bursts: gunshots chained at most 200 ms apart */
 	for (i = 0; i < s->nev; i++) {
 		struct tg_shot_event *e = &s->ev[i];

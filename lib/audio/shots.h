@@ -95,8 +95,6 @@ struct tg_shot_event {
 	float confidence;     /* 0..1 that the class is right */
 	int burst;            /* burst number (1-based) for gunshots, 0 if single */
 	int echo_of;          /* index of the event this echoes, or -1 */
-	int nbands;
-	float spec[TG_ONSET_MAXBANDS]; /* band excess at the peak frame, dB (echo similarity) */
 };
 
 struct tg_shots_result {
