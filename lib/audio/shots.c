@@ -34,6 +34,7 @@
 #define CONF_NCC_B -3.785f
 #define REPEAT_MIN_HF_DB 3.0f /* a shot of a burst still carries blast energy above 2 kHz */
 #define REPEAT_SURE_NCC 0.5f  /* ... unless its waveform matches this well (the floor rises in a burst) */
+#define REPEAT_MIN_SCORE -6.0f /* a repeat whose own features all say "not a blast" is not taken on the match alone */
 
 struct frame_rec {
 	struct tg_onset_frame f;
@@ -258,6 +259,11 @@ static float score_event(const struct tg_shot_event *e)
 	/* a muzzle blast keeps ringing (ground reflection, reverberation):
 	 * claps and drum hits are 10-20 dB down after 60 ms */
 	sc += clampf((e->tail_db + 7.0f) / 3.0f, -2.0f, 2.0f);
+	/* but nothing after a blast is louder than the blast: an event whose
+	 * next 60-250 ms carry more power than its onset is the start of a
+	 * voice, an engine or music (a burst's overlapping shots add up to
+	 * ~+5 dB, so only the excess over 4 dB counts, and little) */
+	sc -= clampf(e->tail_db - 4.0f, 0.0f, 3.0f);
 	sc += clampf((e->decay_ms - 200.0f) / 100.0f, -2.0f, 1.5f);
 	/* a blast carries much of its energy below 500 Hz; a clap is mostly
 	 * 1-4 kHz (centroid around 2 kHz) */
@@ -275,7 +281,7 @@ static float score_event(const struct tg_shot_event *e)
 	sc += clampf((e->jump_db - 6.0f) / 4.0f, -1.5f, 1.5f);
 	/* a voice or an instrument after the onset repeats each pitch period;
 	 * the noise of a blast and its reverberation does not */
-	sc -= clampf((e->harmonicity - 0.22f) / 0.04f, 0.0f, 4.0f);
+	sc -= clampf((e->harmonicity - 0.22f) / 0.04f, 0.0f, 6.0f);
 	return sc;
 }
 
@@ -689,9 +695,11 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 			if (llabs(s->rep[q] - onset) <= near &&
 			    (r < 0 || llabs(s->rep[q] - onset) < llabs(s->rep[r] - onset)))
 				r = q;
-		if ((forced >= 0 || r >= 0) && e.hf_db < REPEAT_MIN_HF_DB &&
-		    (r < 0 || s->rep_ncc[r] < REPEAT_SURE_NCC)) {
-			/* the waveform matches but nothing broadband is there */
+		if ((forced >= 0 || r >= 0) &&
+		    ((e.hf_db < REPEAT_MIN_HF_DB && (r < 0 || s->rep_ncc[r] < REPEAT_SURE_NCC)) ||
+		     e.score <= REPEAT_MIN_SCORE)) {
+			/* the waveform matches but nothing broadband is there, or
+			 * nothing else about the event looks like a blast */
 			if (r >= 0)
 				drop_rep(s, r);
 			if (forced >= 0)
@@ -724,6 +732,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 			e.repeat_gain_db = gain;
 			if (e.repeat_ncc >= REPEAT_NEAR_NCC && gain >= REPEAT_GAIN_DB &&
 			    (e.hf_db >= REPEAT_MIN_HF_DB || e.repeat_ncc >= REPEAT_SURE_NCC) &&
+			    e.score > REPEAT_MIN_SCORE &&
 			    at - s->chain_last >= (int64_t)(SCAN_MIN_MS * s->rate / 1000.0)) {
 				/* the chain's first shot again, at its level: the next shot */
 				onset = at;

@@ -48,7 +48,9 @@
  *      (projection gain >= -8.5 dB: the burst's shots are one weapon at one
  *      distance, +-3 dB, while a reflection travels farther, loses its top
  *      to the walls and the air, and arrives 6 dB or more down) and carries
- *      energy above 2 kHz.  Any other event within 450 ms of a gunshot is
+ *      energy above 2 kHz.  A repeat (scanned or tested) also needs its own
+ *      score above -6: the match alone does not make a shot of an event
+ *      that nothing else says is a blast.  Any other event within 450 ms of a gunshot is
  *      an echo or the blast's own ringing, unless it is gunshot-like and
  *      stands >= 6 dB out of the tail.  Gunshots <= 200 ms apart form a
  *      burst;

@@ -361,7 +361,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_shots = {
 	.name = "shots",
-	.version = "4",	/* 4: burst shots admitted by their template gain (shots.h, 5) */
+	.version = "5",	/* 5: voices and growing sounds vetoed, repeats need a blast-like score (shots.h, 3-5) */
 	.applies_to = "video,audio",
 	.create = create,
 	.result = result,
