@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audio/burst.h"
 #include "util/error.h"
 
 #define RING_SECONDS 4.0
@@ -15,17 +16,9 @@
 #define REFRACTORY_MS 30.0 /* one event cannot start twice within this */
 #define MAX_PENDING 64
 #define MAX_ANCHORS 64
-#define TEMPLATE_MS 15.0   /* first part of a shot compared with later events */
-#define CHAIN_MS 450.0     /* reverberation and echoes of a shot last this long */
 #define STANDOUT_DB 6.0f   /* a gunshot-like event this far above the tail is a shot itself */
 #define REPEAT_NEAR_NCC 0.35f /* a candidate inside a chain that matches the template this well */
-#define REPEAT_GAIN_DB -8.5f /* a repeat weaker than this is an echo, not a shot (shots.h, 5) */
-#define SCAN_MIN_MS 55.0   /* automatic fire: shots at least this far apart (60-200 ms) */
-#define SCAN_MS 450.0      /* a chain is scanned this far past its latest shot */
-#define SCAN_NCC 0.3f      /* least correlation of a repeat found by the scan */
-#define SCAN_CFAR 7.0f     /* ... and this many robust deviations above the scan's median */
 #define SCAN_MATCH_MS 25.0 /* a candidate this close to a found repeat is that repeat */
-#define MAX_REP 32
 /* confidence calibration (Platt scaling fitted on 200 clips of the generated
  * development half for analyser v4; test_shots.c prints the reliability) */
 #define CONF_SCORE_A 0.439f
@@ -67,19 +60,7 @@ struct tg_shots {
 	int ntaken;
 	/* the chain of gunshots in progress: its first shot's waveform, to
 	 * recognise later shots of the same weapon inside its reverberation */
-	float *tmpl;
-	int tmpl_len;
-	int64_t chain_last;        /* onset of the chain's latest shot, or INT64_MIN/2 */
-	int chain_burst;           /* event index of the chain's leader */
-	/* repeats of the chain's first shot found by scanning ahead (matched
-	 * filter), waiting to become events in time order */
-	int64_t rep[MAX_REP];
-	float rep_ncc[MAX_REP], rep_gain[MAX_REP];
-	int nrep;
-	int64_t scan_until;        /* the chain has been scanned up to here */
-	float *ncc;                /* one scan's correlation, per lag (and its sort) */
-	float *dwork;              /* first difference of the scanned window */
-	size_t ncc_cap;
+	struct tg_burst chain;
 	struct tg_shot_event *ev;
 	size_t nev, cap;
 };
@@ -117,16 +98,13 @@ struct tg_shots *tg_shots_new(int rate)
 	s->scratch = calloc((size_t)s->on.n, sizeof(float));
 	s->work = calloc(s->work_cap, sizeof(float));
 	s->last_onset = INT64_MIN / 2;
-	s->chain_last = INT64_MIN / 2;
-	s->tmpl_len = (int)(TEMPLATE_MS * rate / 1000.0);
-	s->tmpl = calloc((size_t)s->tmpl_len, sizeof(float));
-	s->ncc_cap = s->work_cap;
-	s->ncc = calloc(s->ncc_cap, sizeof(float));
-	s->dwork = calloc(s->work_cap, sizeof(float));
-	s->scan_until = INT64_MIN / 2;
-	if (!s->ring || !s->fr || !s->scratch || !s->work || !s->tmpl || !s->ncc || !s->dwork) {
+	if (!s->ring || !s->fr || !s->scratch || !s->work) {
 		tg_shots_free(s);
 		tg_error(TG_ENOMEM, "shots: out of memory");
+		return NULL;
+	}
+	if (tg_burst_init(&s->chain, rate, s->work_cap) < 0) {
+		tg_shots_free(s);
 		return NULL;
 	}
 	return s;
@@ -141,9 +119,7 @@ void tg_shots_free(struct tg_shots *s)
 	free(s->fr);
 	free(s->scratch);
 	free(s->work);
-	free(s->tmpl);
-	free(s->ncc);
-	free(s->dwork);
+	tg_burst_release(&s->chain);
 	free(s->ev);
 	free(s);
 }
@@ -283,182 +259,6 @@ static float score_event(const struct tg_shot_event *e)
 	 * the noise of a blast and its reverberation does not */
 	sc -= clampf((e->harmonicity - 0.22f) / 0.04f, 0.0f, 6.0f);
 	return sc;
-}
-
-/*
- * Correlate the chain template with the signal around onset (+-5 ms):
- * best normalised correlation, the gain of the template there (dB) and
- * the best-aligned onset.
- */
-static float repeat_match(const struct tg_shots *s, int64_t onset, int64_t w0, int64_t w1,
-			  float *gain_db, int64_t *at)
-{
-	const int64_t reach = s->rate / 50;  /* +-20 ms: a candidate frame is that coarse */
-	double tt = 0.0, best = -2.0;
-	int64_t d;
-	int i;
-
-	*gain_db = -120.0f;
-	*at = onset;
-	for (i = 0; i < s->tmpl_len; i++)
-		tt += (double)s->tmpl[i] * s->tmpl[i];
-	if (tt <= 0.0)
-		return 0.0f;
-	for (d = onset - reach; d <= onset + reach; d++) {
-		double ty = 0.0, yy = 0.0, ncc;
-		if (d < w0 + 1 || d + s->tmpl_len > w1)
-			continue;
-		for (i = 0; i < s->tmpl_len; i++) {
-			double y = s->work[d - w0 + i] - s->work[d - w0 + i - 1];
-			ty += y * s->tmpl[i];
-			yy += y * y;
-		}
-		if (yy <= 0.0)
-			continue;
-		ncc = ty / sqrt(tt * yy);
-		if (ncc > best) {
-			best = ncc;
-			*at = d;
-			*gain_db = ty > 0.0 ? (float)(20.0 * log10(ty / tt)) : -120.0f;
-		}
-	}
-	return best > 0.0 ? (float)best : 0.0f;
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * Scan work[from, to) (absolute indices; the window starts at w0 and ends
- * at w1) for repeats of the chain template: the normalised correlation at
- * every lag (a matched filter), then greedy peaks at least SCAN_MIN_MS
- * apart.  A peak is a repeat when it passes SCAN_NCC and stands SCAN_CFAR
- * robust deviations (1.4826 MAD) above the median correlation of the
- * scan, i.e. of what the tail and the background give by chance, and its
- * gain against the template is above REPEAT_GAIN_DB (an echo is weaker).
- * Found repeats join s->rep in time order.
- */
-static void scan_chain(struct tg_shots *s, int64_t w0, int64_t w1, int64_t from, int64_t to)
-{
-	const int64_t sep = (int64_t)(SCAN_MIN_MS * s->rate / 1000.0);
-	const int64_t nar = s->rate / 500;   /* 2 ms: one correlation peak */
-	const int L = s->tmpl_len;
-	int64_t d, nl, i;
-	double tt = 0.0, yy = 0.0;
-	float med, mad, thr;
-	float *sorted, *dy = s->dwork;
-
-	if (from < w0 + 1)
-		from = w0 + 1;
-	if (to + L > w1)
-		to = w1 - L;
-	if (to <= from)
-		return;
-	nl = to - from;
-	if ((size_t)nl * 2 > s->ncc_cap)
-		nl = (int64_t)s->ncc_cap / 2;
-	for (i = 0; i < L; i++)
-		tt += (double)s->tmpl[i] * s->tmpl[i];
-	if (tt <= 0.0)
-		return;
-	/* the first difference: the blast's most impulsive part (above a few
-	 * kHz, where speech and the room's boom are weak) and sharp
-	 * correlation peaks */
-	for (i = 0; i < nl + L; i++)
-		dy[i] = s->work[from - w0 + i] - s->work[from - w0 + i - 1];
-	for (i = 0; i < L; i++)
-		yy += (double)dy[i] * dy[i];
-	for (d = 0; d < nl; d++) {
-		const float *y = dy + d;
-		float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-		double ty;
-
-		/* four partial sums: the hot loop of the scan (~3 M multiply-adds
-		 * per chain), kept in float so that it pipelines */
-		for (i = 0; i + 3 < L; i += 4) {
-			a0 += y[i] * s->tmpl[i];
-			a1 += y[i + 1] * s->tmpl[i + 1];
-			a2 += y[i + 2] * s->tmpl[i + 2];
-			a3 += y[i + 3] * s->tmpl[i + 3];
-		}
-		for (; i < L; i++)
-			a0 += y[i] * s->tmpl[i];
-		ty = (double)a0 + a1 + a2 + a3;
-		s->ncc[d] = yy > 1e-20 ? (float)(ty / sqrt(tt * yy)) : 0.0f;
-		yy += (double)y[L] * y[L] - (double)y[0] * y[0];
-		if (yy < 0.0)
-			yy = 0.0;
-	}
-	/* robust level of chance correlation in this scan */
-	sorted = s->ncc + nl;
-	for (d = 0; d < nl; d++)
-		sorted[d] = fabsf(s->ncc[d]);
-	qsort(sorted, (size_t)nl, sizeof(float), cmp_float);
-	med = sorted[nl / 2];
-	for (d = 0; d < nl; d++)
-		sorted[d] = fabsf(fabsf(s->ncc[d]) - med);
-	qsort(sorted, (size_t)nl, sizeof(float), cmp_float);
-	mad = sorted[nl / 2] * 1.4826f;
-	thr = med + SCAN_CFAR * mad;
-	if (thr < SCAN_NCC)
-		thr = SCAN_NCC;
-	for (;;) {
-		int64_t best = -1, at;
-		float bv = thr;
-		double ty = 0.0;
-		int k;
-
-		for (d = 0; d < nl; d++)
-			if (s->ncc[d] >= bv) {
-				bv = s->ncc[d];
-				best = d;
-			}
-		if (best < 0 || s->nrep == MAX_REP)
-			break;
-		at = from + best;
-		for (i = 0; i < L; i++)
-			ty += (double)dy[best + i] * s->tmpl[i];
-		if (ty <= 0.0 || 20.0 * log10(ty / tt) < REPEAT_GAIN_DB) {
-			/* too weak to be a shot (an echo): it must not veto a
-			 * real repeat a few ms away, so only its own peak goes */
-			for (d = best - nar; d <= best + nar; d++)
-				if (d >= 0 && d < nl)
-					s->ncc[d] = -1.0f;
-			continue;
-		}
-		for (d = best - sep; d <= best + sep; d++)
-			if (d >= 0 && d < nl)
-				s->ncc[d] = -1.0f;
-		/* keep s->rep sorted and SCAN_MIN_MS apart */
-		for (k = 0; k < s->nrep; k++)
-			if (llabs(s->rep[k] - at) < sep)
-				break;
-		if (k < s->nrep)
-			continue;
-		for (k = s->nrep; k > 0 && s->rep[k - 1] > at; k--) {
-			s->rep[k] = s->rep[k - 1];
-			s->rep_ncc[k] = s->rep_ncc[k - 1];
-			s->rep_gain[k] = s->rep_gain[k - 1];
-		}
-		s->rep[k] = at;
-		s->rep_ncc[k] = bv;
-		s->rep_gain[k] = (float)(20.0 * log10(ty / tt));
-		s->nrep++;
-	}
-}
-
-static void drop_rep(struct tg_shots *s, int k)
-{
-	for (; k + 1 < s->nrep; k++) {
-		s->rep[k] = s->rep[k + 1];
-		s->rep_ncc[k] = s->rep_ncc[k + 1];
-		s->rep_gain[k] = s->rep_gain[k + 1];
-	}
-	s->nrep--;
 }
 
 /* Is an event already at (within 5 ms of) this onset? */
@@ -678,7 +478,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	 * so it is measured only where it can change a decision: a gunshot-like
 	 * event, or a candidate repeat inside a chain) */
 	e.score = score_event(&e);
-	if (e.score > 0.0f || onset - s->chain_last <= (int64_t)(CHAIN_MS * s->rate / 1000.0)) {
+	if (e.score > 0.0f || tg_burst_within(&s->chain, onset)) {
 		int64_t h1 = onset + 120 * ms < w1 ? onset + 120 * ms : w1;
 
 		e.harmonicity = periodicity(s->work, onset + 20 * ms - w0, h1 - w0, s->rate);
@@ -688,52 +488,48 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	e.repeat_ncc = 0.0f;
 	e.repeat_gain_db = 0.0f;
 	{
-		const int64_t near = (int64_t)(SCAN_MATCH_MS * s->rate / 1000.0);
-		int r = -1, q;
+		struct tg_burst *c = &s->chain;
+		int r = tg_burst_nearest(c, onset, (int64_t)(SCAN_MATCH_MS * s->rate / 1000.0));
 
-		for (q = 0; q < s->nrep; q++)
-			if (llabs(s->rep[q] - onset) <= near &&
-			    (r < 0 || llabs(s->rep[q] - onset) < llabs(s->rep[r] - onset)))
-				r = q;
 		if ((forced >= 0 || r >= 0) &&
-		    ((e.hf_db < REPEAT_MIN_HF_DB && (r < 0 || s->rep_ncc[r] < REPEAT_SURE_NCC)) ||
+		    ((e.hf_db < REPEAT_MIN_HF_DB && (r < 0 || c->rep_ncc[r] < REPEAT_SURE_NCC)) ||
 		     e.score <= REPEAT_MIN_SCORE)) {
 			/* the waveform matches but nothing broadband is there, or
 			 * nothing else about the event looks like a blast */
 			if (r >= 0)
-				drop_rep(s, r);
+				tg_burst_drop(c, r);
 			if (forced >= 0)
 				return 0;
-			if (onset - s->chain_last <= (int64_t)(CHAIN_MS * s->rate / 1000.0)) {
+			if (tg_burst_within(c, onset)) {
 				e.cls = TG_SHOT_ECHO;
-				e.echo_of = s->chain_burst;
+				e.echo_of = c->leader;
 			}
 		} else if (forced >= 0 || r >= 0) {
 			/* a repeat of the chain's first shot: a shot of the burst, timed
 			 * where the template matches best */
 			if (r >= 0) {
-				onset = s->rep[r];
-				e.repeat_ncc = s->rep_ncc[r];
-				e.repeat_gain_db = s->rep_gain[r];
-				drop_rep(s, r);
+				onset = c->rep[r];
+				e.repeat_ncc = c->rep_ncc[r];
+				e.repeat_gain_db = c->rep_gain[r];
+				tg_burst_drop(c, r);
 			}
 			e.time_s = time_of(s, onset);
 			if (onset > s->last_onset)
 				s->last_onset = onset;
 			take_onset(s, onset);
 			e.cls = TG_SHOT_GUNSHOT;
-		} else if (onset - s->chain_last <= (int64_t)(CHAIN_MS * s->rate / 1000.0)) {
+		} else if (tg_burst_within(c, onset)) {
 			/* inside the reverberation of a shot and not a repeat: a shot
 			 * only when gunshot-like and standing out of the tail */
 			int64_t at;
 			float gain;
 
-			e.repeat_ncc = repeat_match(s, onset, w0, w1, &gain, &at);
+			e.repeat_ncc = tg_burst_match(c, s->work, w0, w1, onset, &gain, &at);
 			e.repeat_gain_db = gain;
-			if (e.repeat_ncc >= REPEAT_NEAR_NCC && gain >= REPEAT_GAIN_DB &&
+			if (e.repeat_ncc >= REPEAT_NEAR_NCC && gain >= TG_BURST_GAIN_DB &&
 			    (e.hf_db >= REPEAT_MIN_HF_DB || e.repeat_ncc >= REPEAT_SURE_NCC) &&
 			    e.score > REPEAT_MIN_SCORE &&
-			    at - s->chain_last >= (int64_t)(SCAN_MIN_MS * s->rate / 1000.0)) {
+			    at - c->last >= (int64_t)(TG_BURST_MIN_MS * s->rate / 1000.0)) {
 				/* the chain's first shot again, at its level: the next shot */
 				onset = at;
 				e.time_s = time_of(s, onset);
@@ -743,7 +539,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 				e.cls = TG_SHOT_GUNSHOT;
 			} else if (!(e.cls == TG_SHOT_GUNSHOT && e.jump_db >= STANDOUT_DB)) {
 				e.cls = TG_SHOT_ECHO;
-				e.echo_of = s->chain_burst;
+				e.echo_of = c->leader;
 			}
 		}
 	}
@@ -758,29 +554,8 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 		else
 			e.confidence = e.cls == TG_SHOT_GUNSHOT ? pg : 1.0f - pg;
 	}
-	if (e.cls == TG_SHOT_GUNSHOT) {
-		int64_t sep = (int64_t)(SCAN_MIN_MS * s->rate / 1000.0), sfrom;
-
-		if (onset - s->chain_last > (int64_t)(CHAIN_MS * s->rate / 1000.0)) {
-			/* a new chain: this shot's start is the template */
-			int64_t c;
-			for (c = 0; c < s->tmpl_len; c++)
-				s->tmpl[c] = onset + c < w1 && onset + c > w0 ?
-					s->work[onset + c - w0] - s->work[onset + c - 1 - w0] : 0.0f;
-			s->chain_burst = (int)s->nev;
-			s->nrep = 0;
-			s->scan_until = INT64_MIN / 2;
-		}
-		if (onset > s->chain_last)
-			s->chain_last = onset;
-		/* look ahead for further shots of the same weapon */
-		sfrom = onset + sep;
-		if (sfrom < s->scan_until)
-			sfrom = s->scan_until;
-		scan_chain(s, w0, w1, sfrom, onset + (int64_t)(SCAN_MS * s->rate / 1000.0));
-		if (onset + (int64_t)(SCAN_MS * s->rate / 1000.0) > s->scan_until)
-			s->scan_until = onset + (int64_t)(SCAN_MS * s->rate / 1000.0);
-	}
+	if (e.cls == TG_SHOT_GUNSHOT)
+		tg_burst_shot(&s->chain, s->work, w0, w1, onset, (int)s->nev);
 	return push_event(s, &e);
 }
 
@@ -805,11 +580,12 @@ static int is_candidate(const struct tg_shots *s, int64_t k)
  * once the candidates can no longer claim them (before sample upto). */
 static int flush_repeats(struct tg_shots *s, int64_t upto)
 {
+	struct tg_burst *c = &s->chain;
 	int ret;
 
-	while (s->nrep > 0 && s->rep[0] < upto) {
-		int64_t at = s->rep[0], k = at / s->on.hop;
-		int n0 = s->nrep;
+	while (c->nrep > 0 && c->rep[0] < upto) {
+		int64_t at = c->rep[0], k = at / s->on.hop;
+		int n0 = c->nrep;
 
 		if (k >= s->nframes)
 			k = s->nframes - 1;
@@ -817,8 +593,8 @@ static int flush_repeats(struct tg_shots *s, int64_t upto)
 			k = 0;
 		if ((ret = measure(s, k, at)) < 0)
 			return ret;
-		if (s->nrep == n0 && s->nrep > 0 && s->rep[0] == at)
-			drop_rep(s, 0);   /* refused (too close to the last onset) */
+		if (c->nrep == n0 && c->nrep > 0 && c->rep[0] == at)
+			tg_burst_drop(c, 0);   /* refused (too close to the last onset) */
 	}
 	return 0;
 }

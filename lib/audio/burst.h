@@ -1,0 +1,74 @@
+/*
+ * burst.h - the shots of one weapon again: a chain of gunshots, its
+ * template and the repeats a matched filter finds (internal to shots.c).
+ *
+ * When a gunshot starts a chain, the first TG_BURST_TEMPLATE_MS after its
+ * onset, as a first difference (the blast's impulsive, high-frequency
+ * part, which gives sharp correlation peaks), becomes the template.
+ * Behind every shot of the chain the next TG_BURST_SCAN_MS are scanned
+ * (normalised correlation at every lag); peaks that stand out of the
+ * scan's own chance level and come at nearly the template's level are
+ * repeats: further shots of the burst, found even where the onset
+ * detector sees nothing (inside a ringing blast).  shots.h tells the
+ * whole method; this file keeps the state and the arithmetic.
+ *
+ * All positions are absolute sample indices; `work` holds the samples
+ * [w0, w1) of the event window being measured.
+ */
+#ifndef TG_AUDIO_BURST_H
+#define TG_AUDIO_BURST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TG_BURST_TEMPLATE_MS 15.0 /* first part of a shot compared with later events */
+#define TG_BURST_CHAIN_MS 450.0   /* reverberation and echoes of a shot last this long */
+#define TG_BURST_SCAN_MS 450.0    /* a chain is scanned this far past its latest shot */
+#define TG_BURST_MIN_MS 55.0      /* automatic fire: shots at least this far apart (60-200 ms) */
+#define TG_BURST_GAIN_DB -8.5f    /* a repeat weaker than this is an echo, not a shot */
+#define TG_BURST_MAX_REP 32
+
+struct tg_burst {
+	int rate;
+	float *tmpl;               /* the chain's template */
+	int tmpl_len;
+	int64_t last;              /* onset of the chain's latest shot, or INT64_MIN/2 */
+	int leader;                /* event index of the chain's first shot */
+	/* repeats found by scanning ahead, waiting to become events in time order */
+	int64_t rep[TG_BURST_MAX_REP];
+	float rep_ncc[TG_BURST_MAX_REP], rep_gain[TG_BURST_MAX_REP];
+	int nrep;
+	int64_t scan_until;        /* the chain has been scanned up to here */
+	float *ncc;                /* one scan's correlation, per lag (and its sort) */
+	float *dwork;              /* first difference of the scanned window */
+	size_t ncc_cap;
+};
+
+/* window_cap: the largest event window (samples) that will be passed. */
+int tg_burst_init(struct tg_burst *b, int rate, size_t window_cap);
+void tg_burst_release(struct tg_burst *b);
+
+/* Is onset within the reverberation of the chain's latest shot? */
+int tg_burst_within(const struct tg_burst *b, int64_t onset);
+
+/*
+ * Correlate the template with work around onset (+-20 ms, as coarse as a
+ * candidate frame): the best normalised correlation, the template's gain
+ * there (dB) and the best-aligned onset.
+ */
+float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
+		     int64_t onset, float *gain_db, int64_t *at);
+
+/* The repeat nearest to onset within `near` samples, or -1; and dropping one. */
+int tg_burst_nearest(const struct tg_burst *b, int64_t onset, int64_t near);
+void tg_burst_drop(struct tg_burst *b, int k);
+
+/*
+ * A gunshot at onset (event index ev): it starts a new chain (its start
+ * becomes the template, the repeats are forgotten) unless it lies within
+ * the latest one; then the chain is scanned ahead of it.
+ */
+void tg_burst_shot(struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
+		   int64_t onset, int ev);
+
+#endif
