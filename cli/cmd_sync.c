@@ -3,10 +3,10 @@
  * timeline by their sound.
  *
  * Two arguments: the offset, drift, overlap and confidence of the pair.
- * More: every pair is aligned, and the item offsets are solved together by
- * weighted least squares on the pairwise offsets (one connected group of
- * aligned recordings shares a timeline; the first recording of each group
- * is its reference).  A pair whose offset disagrees with the solved
+ * More: every pair is aligned, and the item offsets and clock drifts are
+ * solved together by weighted least squares on the pairwise measurements
+ * (one connected group of aligned recordings shares a timeline; the first
+ * recording of each group is its reference).  A pair whose offset disagrees with the solved
  * timeline by more than INCONSISTENT_S is reported as inconsistent.
  */
 #include <getopt.h>
@@ -47,8 +47,9 @@ const char cmd_sync_help[] =
 	"(periodic sound); otherwise it says \"no reliable alignment\" and why.\n"
 	"\n"
 	"With three or more recordings every pair is aligned and one common\n"
-	"timeline is solved by least squares; pairs that disagree with it by\n"
-	"more than 5 ms are listed as inconsistent.  --incident N takes every\n"
+	"timeline (each recording's offset and clock drift) is solved by least\n"
+	"squares; pairs that disagree with it by more than 5 ms are listed as\n"
+	"inconsistent.  --incident N takes every\n"
 	"item linked to incident N ('testigo incident link').\n"
 	"\n"
 	"Sound travels about 343 m/s (about 3 ms per metre): a microphone farther\n"
@@ -196,13 +197,9 @@ static void emit_pair(struct tg_out *o, const struct tg_sync_result *r)
 	}
 }
 
-/*
- * Weighted least squares on pairwise offsets: position p[i] with
- * t_i = T + p[i] on the common timeline T; p[ref] = 0 for each group.
- */
-static void solve(int n, const struct tg_sync_result *pr, double *p, int *group)
+/* Recordings aligned together, directly or through others, share a group. */
+static void find_groups(int n, const struct tg_sync_result *pr, int *group)
 {
-	double A[MAX_INPUTS][MAX_INPUTS], b[MAX_INPUTS];
 	int ng = 0;
 
 	for (int i = 0; i < n; i++)
@@ -223,6 +220,29 @@ static void solve(int n, const struct tg_sync_result *pr, double *p, int *group)
 		}
 		ng++;
 	}
+}
+
+static double pair_offset(const struct tg_sync_result *r)
+{
+	return r->offset_mid_s;
+}
+
+static double pair_drift(const struct tg_sync_result *r)
+{
+	return r->drift_ppm;
+}
+
+/*
+ * Weighted least squares on a quantity measured per aligned pair as a
+ * difference, value(pair i, j) = p[j] - p[i]: the offset (t_i = T + p[i]
+ * on the common timeline T) or the clock drift; p[ref] = 0 for the first
+ * recording of each group.
+ */
+static void solve(int n, const struct tg_sync_result *pr, const int *group,
+		  double (*value)(const struct tg_sync_result *), double *p)
+{
+	double A[MAX_INPUTS][MAX_INPUTS], b[MAX_INPUTS];
+
 	memset(A, 0, sizeof(A));
 	memset(b, 0, sizeof(b));
 	for (int i = 0; i < n; i++)
@@ -236,8 +256,8 @@ static void solve(int n, const struct tg_sync_result *pr, double *p, int *group)
 			A[j][j] += w;
 			A[i][j] -= w;
 			A[j][i] -= w;
-			b[j] += w * r->offset_mid_s;
-			b[i] -= w * r->offset_mid_s;
+			b[j] += w * value(r);
+			b[i] -= w * value(r);
 		}
 	/* fix each group's first member at 0 */
 	for (int i = 0; i < n; i++) {
@@ -360,10 +380,12 @@ int cmd_sync(int argc, char **argv)
 		tg_out_str(o, "b", in[1].m.arg);
 		emit_pair(o, &pr[1]);
 	} else {
-		double p[MAX_INPUTS];
+		double p[MAX_INPUTS], q[MAX_INPUTS];
 		int group[MAX_INPUTS], bad = 0;
 
-		solve(n, pr, p, group);
+		find_groups(n, pr, group);
+		solve(n, pr, group, pair_offset, p);
+		solve(n, pr, group, pair_drift, q);
 		tg_out_begin_list(o, "recordings");
 		for (int i = 0; i < n; i++) {
 			int ref = i;
@@ -377,6 +399,7 @@ int cmd_sync(int argc, char **argv)
 			tg_out_int(o, "group", group[i] + 1);
 			tg_out_str(o, "reference", in[ref].m.arg);
 			tg_out_num(o, "offset_s", p[i], 6);
+			tg_out_num(o, "drift_ppm", q[i], 1);
 			tg_out_num(o, "duration_s", (double)in[i].sig.n / TG_SYNCSIG_RATE, 3);
 			tg_out_end(o);
 		}
@@ -392,11 +415,13 @@ int cmd_sync(int argc, char **argv)
 				if (r->aligned) {
 					double res = p[j] - p[i] - r->offset_mid_s;
 					tg_out_num(o, "offset_mid_s", r->offset_mid_s, 6);
+					tg_out_num(o, "drift_ppm", r->drift_ppm, 1);
 					tg_out_num(o, "residual_ms", res * 1000.0, 3);
 					tg_out_bool(o, "consistent", fabs(res) <= INCONSISTENT_S);
 					bad += fabs(res) > INCONSISTENT_S;
 				} else {
 					tg_out_null(o, "offset_mid_s");
+					tg_out_null(o, "drift_ppm");
 					tg_out_null(o, "residual_ms");
 					tg_out_null(o, "consistent");
 				}
@@ -414,8 +439,9 @@ int cmd_sync(int argc, char **argv)
 			}
 		tg_out_end(o);
 		tg_out_int(o, "inconsistent_pairs", bad);
-		tg_out_str(o, "solution", "weighted least squares on the aligned pairs' offsets "
-			   "(t_recording = t_common + offset_s; each group's first recording is 0)");
+		tg_out_str(o, "solution", "weighted least squares on the aligned pairs' offsets and "
+			   "drifts (t_recording = t_common + offset_s, its clock drift_ppm fast; "
+			   "each group's first recording is 0)");
 	}
 	tg_out_str(o, "note", note_text);
 	if ((ret = tg_out_print(o, stdout)) < 0)

@@ -22,6 +22,19 @@ expect 0 "80 ppm drift" tg sync --json "$C/p11_A.mp4" "$C/p11_B.mp4"
 check "drift measured within 10 ppm" python3 -c "
 import json; d = json.load(open('out')); raise SystemExit(0 if abs(d['drift_ppm'] - 80) <= 10 else 1)"
 
+# three recordings, one with a drifting clock: the timeline carries the drift
+ffmpeg -nostdin -v error -ss 4 -t 16 -i "$C/p11_A.mp4" -vn -c:a aac -b:a 96k cutA.m4a
+expect 0 "three recordings, one drifting" tg sync --json "$C/p11_A.mp4" "$C/p11_B.mp4" cutA.m4a
+check "the drifting one runs ~80 ppm fast on the common timeline" python3 -c "
+import json; r = json.load(open('out'))['recordings']
+raise SystemExit(0 if abs(r[1]['drift_ppm'] - 80) <= 10 and abs(r[1]['offset_s'] + 4.44) <= 0.002 else 1)"
+check "the cut of the reference does not drift and sits at -4 s" python3 -c "
+import json; r = json.load(open('out'))['recordings']
+raise SystemExit(0 if abs(r[2]['drift_ppm']) <= 10 and abs(r[2]['offset_s'] + 4.0) <= 0.001 else 1)"
+check "each aligned pair reports its measured drift" python3 -c "
+import json; p = json.load(open('out'))['pairs']
+raise SystemExit(0 if all(q['aligned'] and isinstance(q['drift_ppm'], (int, float)) for q in p) else 1)"
+
 expect 0 "an unrelated pair" tg sync --json "$C/p12_A.mp4" "$C/p12_B.mp4"
 check "not aligned" test "$(json out 'd["aligned"]')" = False
 check "offset is null" test "$(json out 'd["offset_s"]')" = None
