@@ -23,7 +23,12 @@
  *      squares after rejecting windows more than 4 ms off a robust start
  *      (the median); its slope is the drift, kept only when it exceeds three
  *      standard errors (else 0 and the offset is the inliers' mean).  Windows within 4 ms of the
- *      line are "consistent" (4 ms: two microphones hear each event with its own delay);
+ *      line are "consistent" (4 ms: two microphones hear each event with its own delay).
+ *      When windows are left out and the overlap is long enough for a drift
+ *      to matter, the line through the most sharp windows (two at a time,
+ *      slope within +-300 ppm) recentres every window's search and the fit
+ *      starts from it: drift that moves the offset beyond +-40 ms across the
+ *      overlap (20 ppm over an hour) is followed;
  *   4. decision: aligned only when at least 3 windows and at least half of
  *      the windows with sound are consistent, their median z is at least
  *      TG_SYNC_MIN_Z, and no other candidate offset (more than 50 ms away) is

@@ -374,6 +374,27 @@ out:
 		free(crowd[i].x);
 }
 
+/* Noise in bursts: something to align (stationary noise has no events). */
+static void bursty_noise(float *x, size_t n, uint64_t *s)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = (float)(0.1 * tg_test_gauss(s));
+	for (size_t i = 0; i < n; i += RATE / 4) {
+		float g = (float)(tg_test_rand(s) < 0.5 ? 0.05 : 1.0);
+		for (size_t j = i; j < i + RATE / 4 && j < n; j++)
+			x[j] *= g;
+	}
+}
+
+/* a at the fractional sample position x (linear interpolation; 0 outside) */
+static float sample_at(const float *a, size_t n, double x)
+{
+	long k = (long)floor(x);
+	double fr = x - (double)k;
+
+	return k >= 0 && (size_t)k + 1 < n ? (float)((1 - fr) * a[k] + fr * a[k + 1]) : 0.0f;
+}
+
 static void test_synthetic_exact(void)
 {
 	/* bursts of noise (something to align: stationary noise has no
@@ -389,20 +410,10 @@ static void test_synthetic_exact(void)
 		CHECK(0);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		a[i] = (float)(0.1 * tg_test_gauss(&s));
-	for (i = 0; i < n; i += RATE / 4) {
-		float g = (float)(tg_test_rand(&s) < 0.5 ? 0.05 : 1.0);
-		size_t j;
-		for (j = i; j < i + RATE / 4 && j < n; j++)
-			a[j] *= g;
-	}
+	bursty_noise(a, n, &s);
 	for (i = 0; i < n; i++) {
-		/* b(t) = a(t - 1234.5 / RATE): linear interpolation of a */
-		double x = (double)i - 1234.5;
-		long k = (long)floor(x);
-		double fr = x - (double)k;
-		b[i] = k >= 0 && (size_t)k + 1 < n ? (float)((1 - fr) * a[k] + fr * a[k + 1]) : 0.0f;
+		/* b(t) = a(t - 1234.5 / RATE) */
+		b[i] = sample_at(a, n, (double)i - 1234.5);
 	}
 	CHECK_INT(tg_sync_compute(a, n, b, n, RATE, &r), 0);
 	CHECK(r.aligned);
@@ -420,9 +431,71 @@ static void test_synthetic_exact(void)
 	free(b);
 }
 
+/*
+ * Long recordings from two devices whose clocks differ: B = A played
+ * (1 + d) times slower, 7.3 s later, with its own noise.  Over 20 minutes
+ * 20-150 ppm move the offset by 24-180 ms from one end of the overlap to
+ * the other, far more than one fine window's +-40 ms search: the windows
+ * must follow the line, not the coarse offset.
+ */
+static void test_long_drift(void)
+{
+	static const double ppm[] = { 20.0, 60.0, 150.0, -90.0 };
+	const size_t n = (size_t)20 * 60 * RATE, nb = n - (size_t)(30 * RATE);
+	float *a = malloc(n * sizeof(float)), *b = malloc(nb * sizeof(float));
+	uint64_t s = 11;
+	size_t i;
+
+	if (!a || !b) {
+		free(a);
+		free(b);
+		CHECK(0);
+		return;
+	}
+	bursty_noise(a, n, &s);
+	printf("\n### Sync: 20-minute recordings with clock drift (synthetic)\n\n"
+	       "| drift ppm | estimate ppm | offset error at mid-overlap ms | consistent | time s |\n"
+	       "|---|---|---|---|---|\n");
+	for (size_t c = 0; c < sizeof(ppm) / sizeof(ppm[0]); c++) {
+		const double d = ppm[c] * 1e-6, off = 7.3;
+		struct tg_sync_result r;
+		double t0 = now_s(), mid;
+
+		/* t_B = off + t_A (1 + d): B's sample i shows A at (i/RATE - off) / (1 + d) */
+		for (i = 0; i < nb; i++) {
+			b[i] = sample_at(a, n, ((double)i / RATE - off) / (1.0 + d) * RATE) +
+			       (float)(0.01 * tg_test_gauss(&s));
+		}
+		CHECK_INT(tg_sync_compute(a, n, b, nb, RATE, &r), 0);
+		mid = r.aligned ? off + d * (r.overlap_a[0] + r.overlap_a[1]) / 2.0 : 0.0;
+		printf("| %.0f | %s%.1f | %.3f | %d/%d | %.2f |\n", ppm[c], r.aligned ? "" : "not aligned, ",
+		       r.drift_ppm, r.aligned ? fabs(r.offset_mid_s - mid) * 1000.0 : 0.0,
+		       r.consistent, r.windows, now_s() - t0);
+		CHECK(r.aligned);
+		if (r.aligned) {
+			CHECK_NEAR(r.drift_ppm, ppm[c], 2.0);
+			CHECK_NEAR(r.offset_mid_s, mid, 0.001);
+		}
+	}
+	{
+		/* and an unrelated 20-minute recording of the same kind of sound:
+		 * a tilting line must not make chance peaks agree */
+		struct tg_sync_result r;
+
+		bursty_noise(b, nb, &s);
+		CHECK_INT(tg_sync_compute(a, n, b, nb, RATE, &r), 0);
+		printf("| unrelated | %s | - | %d/%d | - |\n", r.aligned ? "ALIGNED" : "not aligned",
+		       r.consistent, r.windows);
+		CHECK(!r.aligned);
+	}
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	RUN(test_synthetic_exact);
+	RUN(test_long_drift);
 	RUN(test_conformance_pairs);
 	RUN(test_two_phones);
 	use_sig = 1;
