@@ -61,6 +61,18 @@ static int print_doc(cJSON *doc, enum tg_out_format fmt, const char *source)
 		cJSON_Delete(doc);
 		return tg_error(TG_ENOMEM, "out of memory");
 	}
+	{
+		/* a number when read back from the catalog, raw text when just emitted */
+		const cJSON *nf = cJSON_GetObjectItemCaseSensitive(doc, "nonfinite_samples");
+		double bad = cJSON_IsNumber(nf) ? nf->valuedouble :
+			     cJSON_IsRaw(nf) ? strtod(nf->valuestring, NULL) : 0.0;
+
+		if (bad > 0)
+			fprintf(stderr, "testigo: warning: %s: %.0f audio samples were not numbers "
+				"(NaN or infinite) and were analysed as silence\n", source, bad);
+		else if (fmt != TG_OUT_JSON)
+			cJSON_DeleteItemFromObject(doc, "nonfinite_samples");
+	}
 	if (fmt != TG_OUT_JSON) {
 		cJSON *ev = cJSON_GetObjectItemCaseSensitive(doc, "events"), *e;
 		int n[3] = { 0, 0, 0 };

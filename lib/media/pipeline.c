@@ -355,8 +355,28 @@ static int open_resamplers(struct run *r)
 	return 0;
 }
 
+/*
+ * Float audio (WAV, FLAC-float, a damaged stream) can carry NaN or
+ * infinite samples; no analyser can do arithmetic with them, so they are
+ * delivered as silence and counted (each analyser may say so).
+ */
+static size_t clear_nonfinite(float *x, size_t n)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(x[i])) {
+			x[i] = 0.0f;
+			bad++;
+		}
+	return bad;
+}
+
 static void deliver_audio(struct run *r, struct resampler *s, int got)
 {
+	size_t bad = clear_nonfinite(s->buf, (size_t)got * (size_t)s->channels);
+
+	r->stats->nonfinite_samples += (long long)bad;
 	for (int i = 0; i < r->n; i++) {
 		struct tg_analyser *a = r->list[i];
 		struct tg_pcm pcm;
@@ -368,6 +388,7 @@ static void deliver_audio(struct run *r, struct resampler *s, int got)
 		pcm.channels = s->channels;
 		pcm.rate = s->rate;
 		pcm.t0_s = r->audio_t0 + (double)s->produced / s->rate;
+		pcm.nonfinite = bad;
 		call_result(a, a->audio(a->state, &pcm));
 	}
 	s->produced += got;
@@ -496,7 +517,7 @@ int tg_media_run(const char *path, struct tg_analyser *const *list, int n,
 		 struct tg_media_run_stats *stats_out)
 {
 	struct run *r = calloc(1, sizeof(*r));
-	struct tg_media_run_stats stats = { 0, 0, 0 };
+	struct tg_media_run_stats stats = { 0, 0, 0, 0 };
 	struct tg_media_info info;
 	AVPacket *pkt = NULL;
 	AVFrame *f = NULL;

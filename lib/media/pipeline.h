@@ -73,6 +73,8 @@ struct tg_pcm {
 	size_t frames;		/* samples per channel */
 	int channels, rate;
 	double t0_s;		/* presentation time of the first sample */
+	size_t nonfinite;	/* samples of this block that were NaN or infinite
+				 * (damaged float audio) and are delivered as 0 */
 };
 
 struct tg_analyser {
@@ -103,6 +105,7 @@ struct tg_media_run_stats {
 	long long video_frames;	/* decoded */
 	double audio_seconds;	/* decoded */
 	int decode_errors;	/* damaged packets skipped */
+	long long nonfinite_samples;	/* audio samples that were NaN or infinite (read as 0) */
 };
 
 /*

@@ -88,3 +88,45 @@ expect 2 "subsonic bullet speed" tg shots --bullet-speed 200-300 notes.txt
 expect 2 "bad temperature" tg shots --temp warm notes.txt
 expect 0 "help" tg help shots
 contains out "crack" "help explains ranging"
+
+# float audio whose samples include NaN and infinity (a damaged or hostile
+# file): those samples are analysed as silence and the output says so
+python3 - <<'PY'
+import random, struct
+def wav_f32(path, samples, rate=24000):
+    data = struct.pack('<%df' % len(samples), *samples)
+    fmt = struct.pack('<IHHIIHH', 16, 3, 1, rate, rate * 4, 4, 32)
+    open(path, 'wb').write(b'RIFF' + struct.pack('<I', 36 + len(data)) + b'WAVE' + b'fmt ' + fmt +
+                           b'data' + struct.pack('<I', len(data)) + data)
+random.seed(2)
+n = 24000 * 12
+g = [1.0 if random.random() < 0.5 else 0.05 for _ in range(n // 3000 + 1)]
+clean = [0.1 * random.gauss(0, 1) * g[i // 3000] for i in range(n)]
+bad = list(clean)
+for i in range(30000, 30100):
+    bad[i] = float('nan')
+for i in range(90000, 90010):
+    bad[i] = float('inf') if i % 2 else float('-inf')
+wav_f32('clean.wav', clean)
+wav_f32('nan.wav', bad)
+PY
+expect 0 "shots on float audio with NaN and infinite samples" tg shots --json nan.wav
+check "the 110 bad samples are counted" test "$(json out 'd["nonfinite_samples"]')" = 110
+contains err "nan.wav: 110 audio samples were not numbers" "a warning names the file and the problem"
+cp out damaged.json
+expect 0 "a clean file has none" tg shots --json clean.wav
+check "no bad samples" test "$(json out 'd["nonfinite_samples"]')" = 0
+check "the damaged file gives the clean file's shots (the bad samples do not poison the rest)" python3 -c "
+import json; a = json.load(open('damaged.json')); b = json.load(open('out'))
+raise SystemExit(0 if a['count'] == b['count'] > 0 and [s['time_s'] for s in a['shots']] == [s['time_s'] for s in b['shots']] else 1)"
+expect 0 "and in text" tg shots nan.wav
+contains out "nonfinite_samples" "the text output shows the count"
+expect 0 "sync the damaged copy against the clean one" tg sync --json clean.wav nan.wav
+check "aligned at 0 s" python3 -c "
+import json; d = json.load(open('out')); raise SystemExit(0 if d['aligned'] and abs(d['offset_s']) < 0.001 else 1)"
+tg init nancase >/dev/null
+expect 0 "add the damaged file to a case" tg -C nancase add nan.wav
+expect 0 "shots on the item" tg -C nancase shots 1 --json
+check "the finding keeps the count" test "$(json out 'd["nonfinite_samples"]')" = 110
+contains err "110 audio samples were not numbers" "the item's warning too"
+expect 0 "the case verifies" tg -C nancase verify
