@@ -63,15 +63,16 @@ static int print_doc(cJSON *doc, enum tg_out_format fmt, const char *source)
 	}
 	{
 		/* a number when read back from the catalog, raw text when just emitted */
-		const cJSON *nf = cJSON_GetObjectItemCaseSensitive(doc, "nonfinite_samples");
+		const cJSON *nf = cJSON_GetObjectItemCaseSensitive(doc, "unusable_samples");
 		double bad = cJSON_IsNumber(nf) ? nf->valuedouble :
 			     cJSON_IsRaw(nf) ? strtod(nf->valuestring, NULL) : 0.0;
 
 		if (bad > 0)
 			fprintf(stderr, "testigo: warning: %s: %.0f audio samples were not numbers "
-				"(NaN or infinite) and were analysed as silence\n", source, bad);
+				"or beyond any sound (NaN, infinite, or over 1e9 x full scale) and "
+				"were analysed as silence\n", source, bad);
 		else if (fmt != TG_OUT_JSON)
-			cJSON_DeleteItemFromObject(doc, "nonfinite_samples");
+			cJSON_DeleteItemFromObject(doc, "unusable_samples");
 	}
 	if (fmt != TG_OUT_JSON) {
 		cJSON *ev = cJSON_GetObjectItemCaseSensitive(doc, "events"), *e;

@@ -21,7 +21,7 @@ struct tg_an_shots_state {
 	int finished;
 	int with_plot;
 	struct tg_spectro sp;
-	long long nonfinite;	/* samples that were NaN or infinite, analysed as silence */
+	long long unusable;	/* samples that were NaN, infinite or absurd, analysed as silence */
 };
 
 int tg_an_shots_params_parse(const char *json, struct tg_an_shots_params *p)
@@ -87,7 +87,7 @@ static int audio(void *state, const struct tg_pcm *pcm)
 {
 	struct tg_an_shots_state *s = state;
 
-	s->nonfinite += (long long)pcm->nonfinite;
+	s->unusable += (long long)pcm->unusable;
 	if (s->with_plot)
 		tg_spectro_push(&s->sp, pcm->samples, pcm->frames, pcm->t0_s);
 	return tg_shots_push(s->det, pcm->samples, pcm->frames, pcm->t0_s);
@@ -207,7 +207,7 @@ int tg_an_shots_emit(struct tg_an_shots_state *s, struct tg_out *o)
 	tg_out_num(o, "first_shot_s", first, 3);
 	tg_out_num(o, "last_shot_s", last, 3);
 	tg_out_num(o, "duration_s", r->duration_s, 3);
-	tg_out_int(o, "nonfinite_samples", s->nonfinite);
+	tg_out_int(o, "unusable_samples", s->unusable);
 	tg_out_begin_list(o, "shots");
 	for (i = 0; i < r->n_events; i++) {
 		const struct tg_shot_event *e = &r->events[i];

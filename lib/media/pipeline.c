@@ -356,16 +356,17 @@ static int open_resamplers(struct run *r)
 }
 
 /*
- * Float audio (WAV, FLAC-float, a damaged stream) can carry NaN or
- * infinite samples; no analyser can do arithmetic with them, so they are
- * delivered as silence and counted (each analyser may say so).
+ * Float audio (WAV, FLAC-float, a damaged stream) can carry NaN, infinite
+ * or absurdly large samples; no analyser can do arithmetic with them (one
+ * NaN poisons every running floor after it, 1e30 overflows a power sum),
+ * so they are delivered as silence and counted (each analyser may say so).
  */
-static size_t clear_nonfinite(float *x, size_t n)
+static size_t clear_unusable(float *x, size_t n)
 {
 	size_t bad = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (!isfinite(x[i])) {
+		if (!(fabsf(x[i]) <= TG_PCM_MAX)) {	/* false for NaN too */
 			x[i] = 0.0f;
 			bad++;
 		}
@@ -374,9 +375,9 @@ static size_t clear_nonfinite(float *x, size_t n)
 
 static void deliver_audio(struct run *r, struct resampler *s, int got)
 {
-	size_t bad = clear_nonfinite(s->buf, (size_t)got * (size_t)s->channels);
+	size_t bad = clear_unusable(s->buf, (size_t)got * (size_t)s->channels);
 
-	r->stats->nonfinite_samples += (long long)bad;
+	r->stats->unusable_samples += (long long)bad;
 	for (int i = 0; i < r->n; i++) {
 		struct tg_analyser *a = r->list[i];
 		struct tg_pcm pcm;
@@ -388,7 +389,7 @@ static void deliver_audio(struct run *r, struct resampler *s, int got)
 		pcm.channels = s->channels;
 		pcm.rate = s->rate;
 		pcm.t0_s = r->audio_t0 + (double)s->produced / s->rate;
-		pcm.nonfinite = bad;
+		pcm.unusable = bad;
 		call_result(a, a->audio(a->state, &pcm));
 	}
 	s->produced += got;

@@ -68,13 +68,17 @@ struct tg_frame {
 	int full_range;
 };
 
+/* 1e9 x full scale (+180 dB): no sound, and far from where float sums overflow */
+#define TG_PCM_MAX 1e9f
+
 struct tg_pcm {
 	const float *samples;	/* interleaved when channels > 1 */
 	size_t frames;		/* samples per channel */
 	int channels, rate;
 	double t0_s;		/* presentation time of the first sample */
-	size_t nonfinite;	/* samples of this block that were NaN or infinite
-				 * (damaged float audio) and are delivered as 0 */
+	size_t unusable;	/* samples of this block that were NaN, infinite or
+				 * beyond TG_PCM_MAX (damaged or hostile float
+				 * audio) and are delivered as 0 */
 };
 
 struct tg_analyser {
@@ -105,7 +109,7 @@ struct tg_media_run_stats {
 	long long video_frames;	/* decoded */
 	double audio_seconds;	/* decoded */
 	int decode_errors;	/* damaged packets skipped */
-	long long nonfinite_samples;	/* audio samples that were NaN or infinite (read as 0) */
+	long long unusable_samples;	/* audio samples delivered as 0 (struct tg_pcm) */
 };
 
 /*

@@ -109,24 +109,29 @@ for i in range(90000, 90010):
     bad[i] = float('inf') if i % 2 else float('-inf')
 wav_f32('clean.wav', clean)
 wav_f32('nan.wav', bad)
+wav_f32('absurd.wav', [x * 1e30 for x in clean])
 PY
 expect 0 "shots on float audio with NaN and infinite samples" tg shots --json nan.wav
-check "the 110 bad samples are counted" test "$(json out 'd["nonfinite_samples"]')" = 110
-contains err "nan.wav: 110 audio samples were not numbers" "a warning names the file and the problem"
+check "the 110 bad samples are counted" test "$(json out 'd["unusable_samples"]')" = 110
+contains err "nan.wav: 110 audio samples were not numbers or beyond any sound" "a warning names the file and the problem"
 cp out damaged.json
 expect 0 "a clean file has none" tg shots --json clean.wav
-check "no bad samples" test "$(json out 'd["nonfinite_samples"]')" = 0
+check "no bad samples" test "$(json out 'd["unusable_samples"]')" = 0
 check "the damaged file gives the clean file's shots (the bad samples do not poison the rest)" python3 -c "
 import json; a = json.load(open('damaged.json')); b = json.load(open('out'))
 raise SystemExit(0 if a['count'] == b['count'] > 0 and [s['time_s'] for s in a['shots']] == [s['time_s'] for s in b['shots']] else 1)"
 expect 0 "and in text" tg shots nan.wav
-contains out "nonfinite_samples" "the text output shows the count"
+contains out "unusable_samples" "the text output shows the count"
+expect 0 "samples 1e30 times full scale (no sound is)" tg shots --json absurd.wav
+check "all of them are unusable" test "$(json out 'd["unusable_samples"]')" = 288000
+check "and nothing is detected in the silence they become" test "$(json out 'd["count"]')" = 0
+contains err "absurd.wav: 288000 audio samples" "the warning says how many"
 expect 0 "sync the damaged copy against the clean one" tg sync --json clean.wav nan.wav
 check "aligned at 0 s" python3 -c "
 import json; d = json.load(open('out')); raise SystemExit(0 if d['aligned'] and abs(d['offset_s']) < 0.001 else 1)"
 tg init nancase >/dev/null
 expect 0 "add the damaged file to a case" tg -C nancase add nan.wav
 expect 0 "shots on the item" tg -C nancase shots 1 --json
-check "the finding keeps the count" test "$(json out 'd["nonfinite_samples"]')" = 110
-contains err "110 audio samples were not numbers" "the item's warning too"
+check "the finding keeps the count" test "$(json out 'd["unusable_samples"]')" = 110
+contains err "110 audio samples were not numbers or beyond any sound" "the item's warning too"
 expect 0 "the case verifies" tg -C nancase verify
