@@ -33,6 +33,12 @@ const char *tg_cli_case_dir(void);
 /* Print "testigo: <tg_errmsg()>" to stderr; return the exit code for code. */
 int tg_cli_fail(int code);
 
+/*
+ * Warn that n audio samples of source could not be used (NaN, infinite or
+ * absurd: the decoder delivered them as silence, lib/media/pipeline.h).
+ */
+void tg_cli_warn_unusable(const char *source, long long n);
+
 /* Print "testigo: <message>" and the command's usage line; return 2. */
 int tg_cli_usage(const char *help, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

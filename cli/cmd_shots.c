@@ -67,11 +67,8 @@ static int print_doc(cJSON *doc, enum tg_out_format fmt, const char *source)
 		double bad = cJSON_IsNumber(nf) ? nf->valuedouble :
 			     cJSON_IsRaw(nf) ? strtod(nf->valuestring, NULL) : 0.0;
 
-		if (bad > 0)
-			fprintf(stderr, "testigo: warning: %s: %.0f audio samples were not numbers "
-				"or beyond any sound (NaN, infinite, or over 1e9 x full scale) and "
-				"were analysed as silence\n", source, bad);
-		else if (fmt != TG_OUT_JSON)
+		tg_cli_warn_unusable(source, (long long)bad);
+		if (bad <= 0 && fmt != TG_OUT_JSON)
 			cJSON_DeleteItemFromObject(doc, "unusable_samples");
 	}
 	if (fmt != TG_OUT_JSON) {

@@ -133,6 +133,8 @@ static int load_input(struct tg_case **c, const char *arg, struct input *in)
 		}
 	} else {
 		ret = tg_an_envelope_file(in->m.path, &in->sig);
+		if (ret == 0)
+			tg_cli_warn_unusable(arg, in->sig.unusable);
 	}
 	if (ret < 0)
 		return ret;

@@ -78,6 +78,14 @@ int tg_cli_fail(int code)
 	return tg_exit_code(code);
 }
 
+void tg_cli_warn_unusable(const char *source, long long n)
+{
+	if (n > 0)
+		fprintf(stderr, "testigo: warning: %s: %lld audio samples were not numbers or "
+			"beyond any sound (NaN, infinite, or over 1e9 x full scale) and were "
+			"analysed as silence\n", source, n);
+}
+
 int tg_cli_usage(const char *help, const char *fmt, ...)
 {
 	va_list ap;

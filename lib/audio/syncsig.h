@@ -53,6 +53,7 @@ struct tg_syncsig {
 	float prev;
 	double energy;
 	int infr;
+	long long unusable;	/* samples the decoder delivered as silence (NaN, infinite, absurd) */
 };
 
 void tg_syncsig_init(struct tg_syncsig *s);

@@ -9,7 +9,10 @@
 
 static int audio(void *state, const struct tg_pcm *pcm)
 {
-	return tg_syncsig_push(state, pcm->samples, pcm->frames, pcm->t0_s);
+	struct tg_syncsig *sig = state;
+
+	sig->unusable += (long long)pcm->unusable;
+	return tg_syncsig_push(sig, pcm->samples, pcm->frames, pcm->t0_s);
 }
 
 static int finish(void *state)
@@ -86,6 +89,7 @@ static int result(void *state, cJSON **out, double *confidence)
 	cJSON_AddNumberToObject(r, "duration_s", round((double)sig->n / TG_SYNCSIG_RATE * 1000) / 1000);
 	cJSON_AddNumberToObject(r, "start_s", round(sig->t0_s * 1e6) / 1e6);
 	cJSON_AddNumberToObject(r, "bytes", (double)(32 + 2 * sig->nlevel + (sig->n + 7) / 8));
+	cJSON_AddNumberToObject(r, "unusable_samples", (double)sig->unusable);
 	cJSON_AddStringToObject(r, "blob", TG_AN_ENVELOPE_BLOB);
 	cJSON_AddStringToObject(r, "method", "10 ms levels and 8 kHz sign bits of the "
 				"pre-emphasised mono mix (audio/syncsig.h)");

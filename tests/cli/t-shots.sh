@@ -129,6 +129,8 @@ contains err "absurd.wav: 288000 audio samples" "the warning says how many"
 expect 0 "sync the damaged copy against the clean one" tg sync --json clean.wav nan.wav
 check "aligned at 0 s" python3 -c "
 import json; d = json.load(open('out')); raise SystemExit(0 if d['aligned'] and abs(d['offset_s']) < 0.001 else 1)"
+contains err "nan.wav: " "sync names the damaged file"
+contains err "analysed as silence" "and says what was done"
 tg init nancase >/dev/null
 expect 0 "add the damaged file to a case" tg -C nancase add nan.wav
 expect 0 "shots on the item" tg -C nancase shots 1 --json
