@@ -377,7 +377,6 @@ static void deliver_audio(struct run *r, struct resampler *s, int got)
 {
 	size_t bad = clear_unusable(s->buf, (size_t)got * (size_t)s->channels);
 
-	r->stats->unusable_samples += (long long)bad;
 	for (int i = 0; i < r->n; i++) {
 		struct tg_analyser *a = r->list[i];
 		struct tg_pcm pcm;
@@ -518,7 +517,7 @@ int tg_media_run(const char *path, struct tg_analyser *const *list, int n,
 		 struct tg_media_run_stats *stats_out)
 {
 	struct run *r = calloc(1, sizeof(*r));
-	struct tg_media_run_stats stats = { 0, 0, 0, 0 };
+	struct tg_media_run_stats stats = { 0, 0, 0 };
 	struct tg_media_info info;
 	AVPacket *pkt = NULL;
 	AVFrame *f = NULL;

@@ -109,7 +109,6 @@ struct tg_media_run_stats {
 	long long video_frames;	/* decoded */
 	double audio_seconds;	/* decoded */
 	int decode_errors;	/* damaged packets skipped */
-	long long unusable_samples;	/* audio samples delivered as 0 (struct tg_pcm) */
 };
 
 /*

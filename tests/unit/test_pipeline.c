@@ -166,33 +166,62 @@ static FILE *raw_ref(const char *path, const char *args)
 	return popen(cmd, "r");
 }
 
-static void test_yuv_and_thumbs(void)
+/*
+ * Make a clip with ffmpeg (lavfi source and encoder arguments), then run
+ * two analysers over it in one pass: one taking the decoder's 4:2:0
+ * planes, compared with ffmpeg's raw frames in yuv_fmt (frame_bytes a
+ * frame, the first plane_bytes of which are the luma), and one taking
+ * gw x gh grey thumbnails, compared with swscale's area scaler.  Returns
+ * 0, or -1 after SKIP when ffmpeg cannot make the clip.
+ */
+static int run_yuv_and_grey(const char *name, const char *make_args, const char *yuv_fmt,
+			    int frame_bytes, int plane_bytes, int gw, int gh, struct raw_cmp *y,
+			    struct raw_cmp *g)
 {
-	char path[512], cmd[1024];
-	unsigned char ybuf[1280 * 720 * 3 / 2], gbuf[64 * 64];
-	struct raw_cmp y = { 0 }, g = { 0 };
-	struct tg_analyser a_yuv = { "yuv", &y, TG_PIX_YUV420P, 0, 0, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, "" };
-	struct tg_analyser a_grey = { "grey", &g, TG_PIX_GRAY8, 64, 64, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, "" };
+	char path[512], cmd[1024], grey[128];
+	struct tg_analyser a_yuv = { "yuv", y, TG_PIX_YUV420P, 0, 0, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, "" };
+	struct tg_analyser a_grey = { "grey", g, TG_PIX_GRAY8, gw, gh, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, "" };
 	struct tg_analyser *list[] = { &a_yuv, &a_grey };
 
-	snprintf(path, sizeof(path), "%s/hd.mp4", tg_test_scratch());
-	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -y -f lavfi -i testsrc2=size=1280x720:rate=25 "
-		 "-t 1 -pix_fmt yuv420p -c:v mpeg4 -q:v 3 '%s'", path);
+	snprintf(path, sizeof(path), "%s/%s", tg_test_scratch(), name);
+	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -y -f lavfi -i %s '%s'", make_args, path);
 	if (system(cmd) != 0) {
 		SKIP("ffmpeg cannot make the test clip");
-		return;
+		return -1;
 	}
+	memset(y, 0, sizeof(*y));
+	memset(g, 0, sizeof(*g));
+	y->buf = malloc((size_t)frame_bytes);
+	g->buf = malloc((size_t)gw * gh);
+	CHECK(y->buf && g->buf);
+	if (y->buf && g->buf) {
+		y->frame_bytes = frame_bytes;
+		y->plane_bytes = plane_bytes;
+		y->ref = raw_ref(path, yuv_fmt);
+		g->frame_bytes = g->plane_bytes = gw * gh;
+		snprintf(grey, sizeof(grey), "-vf scale=%d:%d:flags=area -pix_fmt gray", gw, gh);
+		g->ref = raw_ref(path, grey);
+		CHECK_INT(tg_media_run(path, list, 2, NULL, NULL, NULL, NULL), 0);
+		if (y->ref)
+			pclose(y->ref);
+		if (g->ref)
+			pclose(g->ref);
+	}
+	free(y->buf);
+	free(g->buf);
+	y->buf = g->buf = NULL;
+	return 0;
+}
+
+static void test_yuv_and_thumbs(void)
+{
+	struct raw_cmp y, g;
+
 	/* the decoder's planes: the luma is ffmpeg's, byte for byte */
-	y.buf = ybuf;
-	y.frame_bytes = 1280 * 720 * 3 / 2;
-	y.plane_bytes = 1280 * 720;
-	y.ref = raw_ref(path, "-pix_fmt yuv420p");
-	g.buf = gbuf;
-	g.frame_bytes = g.plane_bytes = 64 * 64;
-	g.ref = raw_ref(path, "-vf scale=64:64:flags=area -pix_fmt gray");
-	CHECK_INT(tg_media_run(path, list, 2, NULL, NULL, NULL, NULL), 0);
-	pclose(y.ref);
-	pclose(g.ref);
+	if (run_yuv_and_grey("hd.mp4", "testsrc2=size=1280x720:rate=25 -t 1 -pix_fmt yuv420p "
+			     "-c:v mpeg4 -q:v 3", "-pix_fmt yuv420p", 1280 * 720 * 3 / 2,
+			     1280 * 720, 64, 64, &y, &g) < 0)
+		return;
 	CHECK_INT(y.frames, 25);
 	CHECK_INT(y.bad_layout, 0);
 	CHECK_INT(y.differ, 0);
@@ -208,31 +237,13 @@ static void test_yuv_and_thumbs(void)
 /* A full-range 4:2:2 source: converted once to 4:2:0, keeping the range and the luma. */
 static void test_yuv_converted(void)
 {
-	char path[512], cmd[1024];
-	unsigned char ybuf[320 * 240 * 2], gbuf[32 * 24];
-	struct raw_cmp y = { 0 }, g = { 0 };
-	struct tg_analyser a_yuv = { "yuv", &y, TG_PIX_YUV420P, 0, 0, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, "" };
-	struct tg_analyser a_grey = { "grey", &g, TG_PIX_GRAY8, 32, 24, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, "" };
-	struct tg_analyser *list[] = { &a_yuv, &a_grey };
+	struct raw_cmp y, g;
 
-	snprintf(path, sizeof(path), "%s/j422.avi", tg_test_scratch());
-	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -y -f lavfi -i testsrc2=size=320x240:rate=10 "
-		 "-t 1 -pix_fmt yuvj422p -c:v mjpeg -q:v 3 '%s'", path);
-	if (system(cmd) != 0) {
-		SKIP("ffmpeg cannot make the test clip");
-		return;
-	}
-	y.buf = ybuf;
-	y.frame_bytes = 320 * 240 * 2;
-	y.plane_bytes = 320 * 240;
-	y.ref = raw_ref(path, "-pix_fmt yuvj422p");
 	/* full range: the box mean is the grey value, no stretch */
-	g.buf = gbuf;
-	g.frame_bytes = g.plane_bytes = 32 * 24;
-	g.ref = raw_ref(path, "-vf scale=32:24:flags=area -pix_fmt gray");
-	CHECK_INT(tg_media_run(path, list, 2, NULL, NULL, NULL, NULL), 0);
-	pclose(y.ref);
-	pclose(g.ref);
+	if (run_yuv_and_grey("j422.avi", "testsrc2=size=320x240:rate=10 -t 1 -pix_fmt yuvj422p "
+			     "-c:v mjpeg -q:v 3", "-pix_fmt yuvj422p", 320 * 240 * 2, 320 * 240,
+			     32, 24, &y, &g) < 0)
+		return;
 	CHECK_INT(y.frames, 10);
 	CHECK_INT(y.bad_layout, 0);
 	CHECK_INT(y.differ, 0);

@@ -781,30 +781,36 @@ static const struct tg_shot_event *event_near(const struct tg_shots_result *r, d
  * full scale); and a quiet shot followed 100 ms later by a clipped one,
  * where only the second is clipped.
  */
+/* The Hedgewars gun recording for the tests that need one real shot; -1 (after SKIP) without it. */
+static int load_real_gun(struct snd *gun)
+{
+	gun->path = "/usr/share/games/hedgewars/Data/Sounds/gun.ogg";
+	gun->x = NULL;
+	if (access(gun->path, R_OK) != 0) {
+		SKIP("hedgewars-data gun.ogg missing");
+		return -1;
+	}
+	CHECK_INT(load_snd(gun, 1), 0);
+	return gun->x ? 0 : -1;
+}
+
 static void test_clipping(void)
 {
-	struct snd gun = { "/usr/share/games/hedgewars/Data/Sounds/gun.ogg", NULL, 0, 0, 0.0f };
-	size_t n = (size_t)RATE * 4, i, ns, on;
-	float *g, *x, pk;
+	struct snd gun;
+	size_t n = (size_t)RATE * 4, i;
+	float *x;
 	uint64_t seed = 77;
 	static const char *const what[4] = { "clean -6 dBFS", "driven into full scale",
 					     "clipped then scaled to -6 dB", "quiet before loud" };
 
-	if (access(gun.path, R_OK) != 0) {
-		SKIP("test_clipping: hedgewars-data gun.ogg missing");
+	if (load_real_gun(&gun) < 0)
 		return;
-	}
 	x = malloc(n * sizeof(*x));
-	CHECK(x && load_snd(&gun, 1) == 0);
-	if (!x || !gun.x) {
+	CHECK(x != NULL);
+	if (!x) {
 		free_snd(&gun, 1);
-		free(x);
 		return;
 	}
-	g = gun.x;
-	ns = gun.n;
-	on = gun.onset;
-	pk = gun.peak;
 	for (int c = 0; c < 4; c++) {
 		struct tg_shots_result r;
 		const struct tg_shot_event *e1, *e2;
@@ -813,16 +819,16 @@ static void test_clipping(void)
 		for (i = 0; i < n; i++)
 			x[i] = 0.003f * (float)tg_test_gauss(&seed);
 		if (c == 3)
-			tg_test_mix(x, n, g, ns, at, 0.25f / pk);
-		tg_test_mix(x, n, g, ns, c == 3 ? at2 : at, (c == 0 ? 0.5f : 4.0f) / pk);
+			tg_test_mix(x, n, gun.x, gun.n, at, 0.25f / gun.peak);
+		tg_test_mix(x, n, gun.x, gun.n, c == 3 ? at2 : at, (c == 0 ? 0.5f : 4.0f) / gun.peak);
 		for (i = 0; i < n; i++) {
 			x[i] = x[i] > 1.0f ? 1.0f : x[i] < -1.0f ? -1.0f : x[i];
 			if (c == 2)
 				x[i] *= 0.5f;
 		}
 		CHECK_INT(run_shots(x, n, &r), 0);
-		e1 = event_near(&r, (double)(at + (long)on) / RATE);
-		e2 = c == 3 ? event_near(&r, (double)(at2 + (long)on) / RATE) : NULL;
+		e1 = event_near(&r, (double)(at + (long)gun.onset) / RATE);
+		e2 = c == 3 ? event_near(&r, (double)(at2 + (long)gun.onset) / RATE) : NULL;
 		printf("clipping, %s: %s%s\n", what[c], e1 ? (e1->clipped ? "clipped" : "not clipped") : "no event",
 		       c == 3 ? (e2 ? (e2->clipped ? ", then clipped" : ", then not clipped") : ", then no event") : "");
 		CHECK(e1 != NULL);
@@ -864,30 +870,24 @@ static void resonate(float *x, size_t n, double f, double bw)
 
 static void test_growing_sounds(void)
 {
-	struct snd gun = { "/usr/share/games/hedgewars/Data/Sounds/gun.ogg", NULL, 0, 0, 0.0f };
+	struct snd gun;
 	const size_t n = (size_t)RATE * 3, bang = (size_t)RATE * 12 / 1000, voice = (size_t)RATE * 35 / 100;
 	const long at = RATE;
-	float *x, *v, *g, pk;
+	float *x, *v;
 	uint64_t seed = 4242;
-	size_t i, ns, on;
+	size_t i;
 
-	if (access(gun.path, R_OK) != 0) {
-		SKIP("test_growing_sounds: hedgewars-data gun.ogg missing");
+	if (load_real_gun(&gun) < 0)
 		return;
-	}
 	x = malloc(n * sizeof(*x));
 	v = malloc(voice * sizeof(*v));
-	CHECK(x && v && load_snd(&gun, 1) == 0);
-	if (!x || !v || !gun.x) {
+	CHECK(x && v);
+	if (!x || !v) {
 		free(x);
 		free(v);
 		free_snd(&gun, 1);
 		return;
 	}
-	g = gun.x;
-	ns = gun.n;
-	on = gun.onset;
-	pk = gun.peak;
 	for (int c = 0; c < 3; c++) {
 		struct tg_shots_result r;
 		const struct tg_shot_event *e;
@@ -900,8 +900,10 @@ static void test_growing_sounds(void)
 		if (c < 2) {
 			/* the bang alone, then the voice (pulses every 1/130 s) or
 			 * the roar (noise), through two formants (700, 1200 Hz) */
-			tg_test_mix(x, n, g, on + bang < ns ? on + bang : ns, at, 0.5f / pk);
-			br = 0.5 / pk * tg_test_rms(g + on, bang < ns - on ? bang : ns - on);
+			size_t m = bang < gun.n - gun.onset ? bang : gun.n - gun.onset;
+
+			tg_test_mix(x, n, gun.x, gun.onset + m, at, 0.5f / gun.peak);
+			br = 0.5 / gun.peak * tg_test_rms(gun.x + gun.onset, m);
 			memset(v, 0, voice * sizeof(*v));
 			for (i = 0; i < voice; i++)
 				v[i] = c == 0 ? (i % (size_t)(RATE / 130) == 0) : (float)tg_test_gauss(&seed);
@@ -910,13 +912,13 @@ static void test_growing_sounds(void)
 			vr = tg_test_rms(v, voice);
 			for (i = 0; i < voice; i++) {
 				double rise = i < voice / 3 ? (double)i / (double)(voice / 3) : 1.0;
-				x[at + (long)(on + bang + i)] += (float)(4.0 * br / vr * rise) * v[i];
+				x[at + (long)(gun.onset + bang + i)] += (float)(4.0 * br / vr * rise) * v[i];
 			}
 		} else {
-			tg_test_mix(x, n, g, ns, at, 0.5f / pk);
+			tg_test_mix(x, n, gun.x, gun.n, at, 0.5f / gun.peak);
 		}
 		CHECK_INT(run_shots(x, n, &r), 0);
-		e = event_near(&r, (double)(at + (long)on) / RATE);
+		e = event_near(&r, (double)(at + (long)gun.onset) / RATE);
 		printf("%s: %s (score %.1f, harmonicity %.2f, tail %.1f dB)\n", what[c],
 		       e ? tg_shots_class_name(e->cls) : "no event", e ? e->score : 0.0,
 		       e ? e->harmonicity : 0.0, e ? e->tail_db : 0.0);
