@@ -10,7 +10,9 @@
  * Pipeline, per impulsive candidate from onset.c:
  *
  *   1. refine the time to the sample (first sample within 20 dB of the
- *      event's own peak, see tg_onset_refine);
+ *      event's own peak, see tg_onset_refine; outside a chain the later
+ *      of that walk on the samples and on their first difference, since
+ *      each errs only early);
  *   2. measure features that a person can check on a spectrogram:
  *        peak_dbfs   peak sample level in the first 50 ms;
  *        clipped     samples at full scale, or repeated flat tops;

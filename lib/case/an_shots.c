@@ -364,7 +364,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_shots = {
 	.name = "shots",
-	.version = "5",	/* 5: voices and growing sounds vetoed, repeats need a blast-like score (shots.h, 3-5) */
+	.version = "6",	/* 6: leaders timed on the samples and their first difference (5: voices and growing sounds vetoed) */
 	.applies_to = "video,audio",
 	.create = create,
 	.result = result,
