@@ -1,4 +1,4 @@
-/* shots.c - impulsive events, gunshot features and classification; see shots.h. */
+/* shots.c - impulsive candidates, chains of shots and the decisions; see shots.h. */
 #include "audio/shots.h"
 
 #include <math.h>
@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "audio/burst.h"
+#include "audio/shotfeat.h"
 #include "util/error.h"
 
 #define RING_SECONDS 4.0
 #define PRE_MS 100.0       /* history kept before an onset for noise and refinement */
-#define POST_MS 500.0      /* lookahead after an onset before it is measured */
 #define PICK_HALF 3        /* local-maximum half width in frames (~16 ms) */
 #define REFRACTORY_MS 30.0 /* one event cannot start twice within this */
 #define MAX_PENDING 64
@@ -29,10 +29,6 @@
 #define REPEAT_SURE_NCC 0.5f  /* ... unless its waveform matches this well (the floor rises in a burst) */
 #define REPEAT_MIN_SCORE -6.0f /* a repeat whose own features all say "not a blast" is not taken on the match alone */
 
-struct frame_rec {
-	struct tg_onset_frame f;
-};
-
 struct anchor {
 	int64_t idx;
 	double t0;
@@ -44,7 +40,7 @@ struct tg_shots {
 	float *ring;
 	size_t rmask;
 	int64_t total;             /* samples pushed so far */
-	struct frame_rec *fr;
+	struct tg_onset_frame *fr;   /* analysed frames, a ring */
 	size_t fmask;
 	int64_t nframes;           /* frames analysed; frame k starts at k * hop */
 	int64_t picked;            /* frames already considered as candidates */
@@ -93,7 +89,7 @@ struct tg_shots *tg_shots_new(int rate)
 	fcap = pow2_at_least(rcap / (size_t)s->on.hop + 1);
 	s->rmask = rcap - 1;
 	s->fmask = fcap - 1;
-	s->work_cap = (size_t)((PRE_MS + POST_MS + 50.0) * rate / 1000.0) + (size_t)s->on.n * 2;
+	s->work_cap = (size_t)((PRE_MS + TG_SHOT_POST_MS + 50.0) * rate / 1000.0) + (size_t)s->on.n * 2;
 	s->ring = calloc(rcap, sizeof(float));
 	s->fr = calloc(fcap, sizeof(*s->fr));
 	s->scratch = calloc((size_t)s->on.n, sizeof(float));
@@ -167,101 +163,7 @@ static void ring_copy(const struct tg_shots *s, int64_t a, int64_t b, float *dst
 
 static const struct tg_onset_frame *frame_at(const struct tg_shots *s, int64_t k)
 {
-	return &s->fr[(size_t)k & s->fmask].f;
-}
-
-/* Power the event adds above the band floors, per band and summed. */
-static double added_power(const struct tg_onset_frame *f, int nb, double *per_band)
-{
-	double sum = 0.0;
-	int b;
-
-	for (b = 0; b < nb; b++) {
-		double p = pow(10.0, f->band_db[b] / 10.0);
-		double fl = pow(10.0, (f->band_db[b] - f->excess_db[b]) / 10.0);
-		double a = p > fl ? p - fl : 0.0;
-		if (per_band)
-			per_band[b] = a;
-		sum += a;
-	}
-	return sum;
-}
-
-/*
- * The gunshot score.  Each term is a documented physical argument, in
- * points; the sum is > 0 for gunshot-like events.  See docs/audio.md.
- */
-static float clampf(float v, float lo, float hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
-
-/*
- * Periodicity of x[a, b): the best normalised autocorrelation of the
- * first difference at lags of 2.5-12.5 ms (voice pitch 80-400 Hz).  A
- * vowel or a note repeats itself each pitch period (0.6-0.95); the
- * ringing of a blast, a clap or crowd noise does not (0.1-0.4).  The
- * first difference keeps a blast's low-frequency boom from looking
- * periodic.  Summed over 4 samples (6 kHz at 24 kHz: pitch and its first
- * harmonics survive), which keeps the cost at ~40k multiply-adds an event.
- */
-static float periodicity(const float *x, int64_t a, int64_t b, int rate)
-{
-	enum { MAXN = 1200 };
-	float d[MAXN];
-	int n = 0, lag, lo = rate / 4 / 400, hi = rate / 4 / 80;
-	double best = 0.0;
-
-	for (int64_t i = a + 4; i + 3 < b && n < MAXN; i += 4)
-		d[n++] = (x[i] + x[i + 1] + x[i + 2] + x[i + 3]) -
-			 (x[i - 4] + x[i - 3] + x[i - 2] + x[i - 1]);
-	if (n < 2 * hi || lo < 1)
-		return 0.0f;
-	for (lag = lo; lag <= hi; lag++) {
-		double xy = 0.0, xx = 0.0, yy = 0.0;
-		for (int i = 0; i + lag < n; i++) {
-			xy += (double)d[i] * d[i + lag];
-			xx += (double)d[i] * d[i];
-			yy += (double)d[i + lag] * d[i + lag];
-		}
-		if (xx > 0.0 && yy > 0.0 && xy / sqrt(xx * yy) > best)
-			best = xy / sqrt(xx * yy);
-	}
-	return (float)best;
-}
-
-static float score_event(const struct tg_shot_event *e)
-{
-	float sc = -5.0f;
-
-	/* a muzzle blast keeps ringing (ground reflection, reverberation):
-	 * claps and drum hits are 10-20 dB down after 60 ms */
-	sc += clampf((e->tail_db + 7.0f) / 3.0f, -2.0f, 2.0f);
-	/* but nothing after a blast is louder than the blast: an event whose
-	 * next 60-250 ms carry more power than its onset is the start of a
-	 * voice, an engine or music (a burst's overlapping shots add up to
-	 * ~+5 dB, so only the excess over 4 dB counts, and little) */
-	sc -= clampf(e->tail_db - 4.0f, 0.0f, 3.0f);
-	sc += clampf((e->decay_ms - 200.0f) / 100.0f, -2.0f, 1.5f);
-	/* a blast carries much of its energy below 500 Hz; a clap is mostly
-	 * 1-4 kHz (centroid around 2 kHz) */
-	sc += clampf((e->lf_db - e->hf_db) / 10.0f, -2.0f, 1.0f);
-	sc += clampf((1500.0f - e->centroid_hz) / 500.0f, -2.0f, 1.0f);
-	/* impulsive and broadband: the whole spectrum jumps at once, which
-	 * speech onsets do not */
-	sc += clampf((e->strength - 4.0f) / 3.0f, -2.0f, 2.0f);
-	sc += clampf((e->width - 0.5f) / 0.15f, -2.0f, 1.0f);
-	/* a blast reaches far above speech and most street noise: its
-	 * excess above 4 kHz is what a voice onset lacks */
-	sc += clampf((e->vhf_db - 4.0f) / 2.0f, -2.0f, 1.5f);
-	/* and it stands out of what came just before (speech syllables
-	 * grow out of the previous one) */
-	sc += clampf((e->jump_db - 6.0f) / 4.0f, -1.5f, 1.5f);
-	/* a voice or an instrument after the onset repeats each pitch period;
-	 * the noise of a blast and its reverberation does not */
-	sc -= clampf((e->harmonicity - 0.22f) / 0.04f, 0.0f, 6.0f);
-	return sc;
+	return &s->fr[(size_t)k & s->fmask];
 }
 
 /* Is an event already at (within 5 ms of) this onset? */
@@ -296,74 +198,17 @@ static int push_event(struct tg_shots *s, const struct tg_shot_event *e)
 }
 
 /*
- * The onset of the event in x[from, to) (indices into the event window;
- * samples before lo are history): tg_onset_refine's backward walk from the
- * peak, against the pre-event level, the median of 1 ms peak levels over
- * up to 60 ms before lo (robust to a syllable or a tail).
- */
-static size_t walk_onset(const float *x, size_t lo, size_t from, size_t to, size_t ms)
-{
-	float blk[64];
-	size_t a = lo > 60 * ms ? lo - 60 * ms : 0, c, i;
-	int nblk = 0, k;
-
-	for (c = a; c + ms <= lo && nblk < 64; c += ms) {
-		float m = 0.0f;
-		for (i = c; i < c + ms; i++)
-			if (fabsf(x[i]) > m)
-				m = fabsf(x[i]);
-		/* insertion sort: at most 64 blocks */
-		for (k = nblk; k > 0 && blk[k - 1] > m; k--)
-			blk[k] = blk[k - 1];
-		blk[k] = m;
-		nblk++;
-	}
-	return tg_onset_refine(x, lo, from, to, nblk ? 0.75f * blk[nblk / 2] : 0.0f, 3 * ms, NULL);
-}
-
-/*
- * Where the event in work[from, to) starts: the later of two walks, one on
- * the samples and one on their first difference.  Each walk errs only
- * early: on the samples, speech and rumble (strongest below 1 kHz) around
- * a blast at 0-5 dB SNR keep the walk going (it ended 20-50 ms early on
- * one leader in ten); on the difference, which lifts the blast's abrupt
- * broadband start out of them, a faint click or rattle before the blast
- * (weak in the samples, where the onset is defined) does.  Measured in
- * docs/audio.md.
- */
-static size_t find_onset(struct tg_shots *s, size_t lo, size_t from, size_t to, int in_chain)
-{
-	const size_t ms = (size_t)s->rate / 1000;
-	size_t i, raw, dif;
-
-	if (in_chain)
-		return walk_onset(s->work, lo, from, to, ms);
-	s->dwork[0] = 0.0f;
-	for (i = 1; i < to; i++)
-		s->dwork[i] = s->work[i] - s->work[i - 1];
-	raw = walk_onset(s->work, lo, from, to, ms);
-	dif = walk_onset(s->dwork, lo, from, to, ms);
-	return raw > dif ? raw : dif;
-}
-
-/*
  * Measure one candidate frame k; the ring holds what is needed (or all
  * there is).  forced >= 0: a repeat found by the chain scan, with its onset
  * already known (no refinement, always a shot of the chain).
  */
 static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 {
-	const int hop = s->on.hop, n = s->on.n, nb = s->on.nbands;
+	const int hop = s->on.hop, n = s->on.n;
 	const int64_t oldest = s->total - (int64_t)s->rmask - 1;
 	int64_t fs = k * hop, w0, w1, from, to, lo, onset;
-	int64_t ms = s->rate / 1000;
 	struct tg_shot_event e;
-	size_t i;
-	double apk = 0.0, per[TG_ONSET_MAXBANDS], num = 0.0, den = 0.0;
-	double pfl = 0.0, ptot = 0.0, tail = 0.0;
-	float p50 = 0.0f, p30 = 0.0f, p10 = 0.0f;
-	int64_t pf = k, g, last = s->nframes - 1, ntail = 0;
-	int b, nhf = 0, nlf = 0, nwide = 0, nfull = 0, nflat = 0, run = 0;
+	struct tg_shot_window win;
 
 	memset(&e, 0, sizeof(e));
 	w0 = fs - (int64_t)(PRE_MS * s->rate / 1000.0);
@@ -371,7 +216,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 		w0 = 0;
 	if (w0 < oldest)
 		w0 = oldest;
-	w1 = fs + (int64_t)(POST_MS * s->rate / 1000.0);
+	w1 = fs + (int64_t)(TG_SHOT_POST_MS * s->rate / 1000.0);
 	if (w1 > s->total)
 		w1 = s->total;
 	if (w1 - w0 > (int64_t)s->work_cap)
@@ -379,6 +224,15 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	if (w1 <= fs)
 		return 0;
 	ring_copy(s, w0, w1, s->work);
+	win.rate = s->rate;
+	win.x = s->work;
+	win.dx = s->dwork;
+	win.w0 = w0;
+	win.w1 = w1;
+	win.on = &s->on;
+	win.frames = s->fr;
+	win.fmask = s->fmask;
+	win.last_frame = s->nframes - 1;
 
 	from = fs - n / 2;
 	to = fs + n + n / 2;
@@ -389,8 +243,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 		lo = w0;
 	if (to > w1)
 		to = w1;
-	onset = w0 + (int64_t)find_onset(s, (size_t)(lo - w0), (size_t)(from - w0), (size_t)(to - w0),
-				       tg_burst_within(&s->chain, fs));
+	onset = tg_shot_onset(&win, lo, from, to, tg_burst_within(&s->chain, fs));
 	if (forced >= 0 && forced >= w0 && forced < w1)
 		onset = forced;
 	if (forced < 0 && onset - s->last_onset < (int64_t)(5.0 * s->rate / 1000.0))
@@ -402,118 +255,16 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	take_onset(s, onset);
 
 	e.time_s = time_of(s, onset);
-	e.strength = frame_at(s, k)->strength;
 	e.echo_of = -1;
-	/* level, clipping and rise in the first 50 ms */
-	for (i = (size_t)(onset - w0); i < (size_t)(w1 - w0) && (int64_t)i < onset - w0 + 50 * ms; i++) {
-		float a = fabsf(s->work[i]);
-		if (a > p50)
-			p50 = a;
-		if ((int64_t)i < onset - w0 + 30 * ms && a > p30)
-			p30 = a;
-		if ((int64_t)i < onset - w0 + 10 * ms && a > p10)
-			p10 = a;
-	}
-	e.peak_dbfs = 20.0f * log10f(p50 + 1e-9f);
-	/* how far the event's first 10 ms stand above what came just before */
-	{
-		float m = 0.0f;
-		int64_t c;
-		for (c = onset - 30 * ms; c < onset - 3 * ms; c++)
-			if (c >= w0 && fabsf(s->work[c - w0]) > m)
-				m = fabsf(s->work[c - w0]);
-		e.jump_db = 20.0f * log10f((p10 + 1e-9f) / (m + 1e-9f));
-	}
-	/* clipping of this event (its first 50 ms, where p50 is its peak; a
-	 * later, louder shot is an event of its own): samples at full scale
-	 * (within 0.5 dB: a lossy codec rounds a clipped top off and lets it
-	 * overshoot), or a flat top below it (a clipped recording scaled down
-	 * later): a run of >= 3 steps of under 0.1 % at the event's peak */
-	for (i = (size_t)(onset - w0); i < (size_t)(w1 - w0) && (int64_t)i < onset - w0 + 50 * ms; i++) {
-		float a = fabsf(s->work[i]);
-		if (a >= 0.944f)
-			nfull++;
-		if (i > 0 && a > 0.3f && a >= 0.99f * p50 && fabsf(s->work[i] - s->work[i - 1]) < 1e-3f * a) {
-			if (++run >= 3)
-				nflat = 1;
-		} else {
-			run = 0;
-		}
-	}
-	e.clipped = nfull >= 3 || nflat;
-	for (i = (size_t)(onset - w0); i < (size_t)(w1 - w0); i++)
-		if (fabsf(s->work[i]) >= 0.7f * p30)
-			break;
-	e.rise_ms = (float)((double)(i - (size_t)(onset - w0)) * 1000.0 / s->rate);
-
-	/* spectral features at the frame where the added power peaks */
-	for (g = k; g <= k + 4 && g <= last; g++) {
-		double a = added_power(frame_at(s, g), nb, NULL);
-		if (a > apk) {
-			apk = a;
-			pf = g;
-		}
-	}
-	added_power(frame_at(s, pf), nb, per);
-	{
-		const struct tg_onset_frame *f = frame_at(s, pf);
-		float hf = 0.0f, lf = 0.0f, vhf = 0.0f;
-		int nvhf = 0;
-
-		for (b = 0; b < nb; b++) {
-			float x = f->excess_db[b] > 0.0f ? f->excess_db[b] : 0.0f;
-			double p = pow(10.0, f->band_db[b] / 10.0);
-			num += per[b] * s->on.band_hz[b];
-			den += per[b];
-			ptot += p;
-			pfl += p / pow(10.0, f->excess_db[b] / 10.0);
-			if (s->on.band_hz[b] >= 2000.0f) {
-				hf += x;
-				nhf++;
-			}
-			if (s->on.band_hz[b] >= 4000.0f) {
-				vhf += x;
-				nvhf++;
-			}
-			if (s->on.band_hz[b] < 500.0f) {
-				lf += x;
-				nlf++;
-			}
-			if (x >= 10.0f)
-				nwide++;
-		}
-		e.hf_db = nhf ? hf / nhf : 0.0f;
-		e.lf_db = nlf ? lf / nlf : 0.0f;
-		e.vhf_db = nvhf ? vhf / nvhf : 0.0f;
-		e.width = nb ? (float)nwide / nb : 0.0f;
-		e.centroid_hz = den > 0.0 ? (float)(num / den) : 0.0f;
-		e.snr_db = pfl > 0.0 ? (float)(10.0 * log10(ptot / pfl)) : 0.0f;
-	}
-	/* decay of the added power, and the tail 60-250 ms after the onset */
-	e.decay_ms = (float)POST_MS;
-	for (g = pf + 1; g <= last && (g - pf) * hop < (int64_t)(POST_MS * s->rate / 1000.0); g++) {
-		double a = added_power(frame_at(s, g), nb, NULL);
-		if (a < apk * 0.01) {
-			e.decay_ms = (float)((double)(g - pf) * hop * 1000.0 / s->rate);
-			break;
-		}
-	}
-	for (g = (onset + 60 * ms) / hop; g <= last && g * hop < onset + 250 * ms; g++) {
-		tail += added_power(frame_at(s, g), nb, NULL);
-		ntail++;
-	}
-	e.tail_db = ntail && apk > 0.0 ? (float)(10.0 * log10(tail / ntail / apk + 1e-12)) : -120.0f;
+	tg_shot_measure(&win, onset, k, &e);
 
 	/* periodicity of what follows the onset (it can only lower the score,
 	 * so it is measured only where it can change a decision: a gunshot-like
 	 * event, or a candidate repeat inside a chain) */
-	e.score = score_event(&e);
-	if (e.score > 0.0f || tg_burst_within(&s->chain, onset)) {
-		int64_t h1 = onset + 120 * ms < w1 ? onset + 120 * ms : w1;
-
-		e.harmonicity = periodicity(s->work, onset + 20 * ms - w0, h1 - w0, s->rate);
-	}
-	e.score = score_event(&e);
+	e.score = tg_shot_score(&e);
+	if (e.score > 0.0f || tg_burst_within(&s->chain, onset))
+		e.harmonicity = tg_shot_periodicity(&win, onset);
+	e.score = tg_shot_score(&e);
 	e.cls = e.score > 0.0f ? TG_SHOT_GUNSHOT : TG_SHOT_IMPULSE;
 	e.repeat_ncc = 0.0f;
 	e.repeat_gain_db = 0.0f;
@@ -631,7 +382,7 @@ static int flush_repeats(struct tg_shots *s, int64_t upto)
 
 static int flush_pending(struct tg_shots *s, int all)
 {
-	int64_t need = (int64_t)(POST_MS * s->rate / 1000.0) + s->on.n;
+	int64_t need = (int64_t)(TG_SHOT_POST_MS * s->rate / 1000.0) + s->on.n;
 	int64_t margin = (int64_t)(SCAN_MATCH_MS * s->rate / 1000.0);
 	int i = 0, j, ret;
 
@@ -680,7 +431,7 @@ static int analyse(struct tg_shots *s)
 	while (s->nframes * hop + n <= s->total) {
 		int64_t a = s->nframes * hop;
 		ring_copy(s, a, a + n, s->scratch);
-		tg_onset_frame(&s->on, s->scratch, &s->fr[(size_t)s->nframes & s->fmask].f);
+		tg_onset_frame(&s->on, s->scratch, &s->fr[(size_t)s->nframes & s->fmask]);
 		s->nframes++;
 		if ((ret = pick(s, s->nframes - PICK_HALF)) < 0)
 			return ret;

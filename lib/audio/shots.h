@@ -32,7 +32,7 @@
  *        harmonicity best normalised autocorrelation at voice-pitch lags
  *                    (2.5-12.5 ms) 20-120 ms after the onset: a voice or a
  *                    note is periodic, a blast and its reverberation not;
- *   3. classify with an explainable score (shots.c, score_event(): each
+ *   3. classify with an explainable score (shotfeat.c, tg_shot_score(): each
  *      feature adds or removes points for a documented physical reason);
  *   4. bursts: the first 15 ms of a chain's first shot (its first
  *      difference: the impulsive, high-frequency part) is a template;
