@@ -52,8 +52,8 @@ static size_t walk_onset(const float *x, size_t lo, size_t from, size_t to, size
 }
 
 /*
- * Where the event starts: the later of two walks, one on
- * the samples and one on their first difference.  Each walk errs only
+ * Where the event starts: the later of two walks, one on the samples and
+ * one on their first difference (into w->dx).  Each walk errs only
  * early: on the samples, speech and rumble (strongest below 1 kHz) around
  * a blast at 0-5 dB SNR keep the walk going (it ended 20-50 ms early on
  * one leader in ten); on the difference, which lifts the blast's abrupt
@@ -61,7 +61,7 @@ static size_t walk_onset(const float *x, size_t lo, size_t from, size_t to, size
  * (weak in the samples, where the onset is defined) does.  Measured in
  * docs/audio.md.
  */
-int64_t tg_shot_onset(const struct tg_shot_window *w, int64_t lo, int64_t from, int64_t to,
+int64_t tg_shot_onset(struct tg_shot_window *w, int64_t lo, int64_t from, int64_t to,
 		      int in_chain)
 {
 	const size_t ms = (size_t)w->rate / 1000;
@@ -234,15 +234,15 @@ float tg_shot_periodicity(const struct tg_shot_window *w, int64_t onset)
 	return periodicity(w->x, onset + 20 * ms - w->w0, h1 - w->w0, w->rate);
 }
 
-/*
- * The gunshot score.  Each term is a documented physical argument, in
- * points; the sum is > 0 for gunshot-like events.  See docs/audio.md.
- */
 static float clampf(float v, float lo, float hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/*
+ * The gunshot score.  Each term is a documented physical argument, in
+ * points; the sum is > 0 for gunshot-like events.  See docs/audio.md.
+ */
 float tg_shot_score(const struct tg_shot_event *e)
 {
 	float sc = -5.0f;

@@ -448,18 +448,24 @@ static struct arsenal game_arsenal = {
 
 #define OA_PK3 "/usr/share/games/openarena/baseoa/pak0.pk3"
 #define FD_WAD "/usr/share/games/doom/freedoom2.wad"
-static char unseen_path[7][512];
-static struct snd unseen_guns[] = {
-	{ unseen_path[0], NULL, 0, 0, 0.0f },
-	{ unseen_path[1], NULL, 0, 0, 0.0f },
-	{ unseen_path[2], NULL, 0, 0, 0.0f },
-	{ unseen_path[3], NULL, 0, 0, 0.0f },
-	{ unseen_path[4], NULL, 0, 0, 0.0f },
-	{ unseen_path[5], NULL, 0, 0, 0.0f },
-	{ unseen_path[6], NULL, 0, 0, 0.0f },
+/* where each unseen recording is packed: a .pk3 member or a WAD sound lump */
+static const struct {
+	const char *archive, *member;
+	int wad;
+} unseen_src[] = {
+	{ OA_PK3, "sound/weapons/machinegun/machgf1b.wav", 0 },
+	{ OA_PK3, "sound/weapons/machinegun/machgf2b.wav", 0 },
+	{ OA_PK3, "sound/weapons/machinegun/machgf3b.wav", 0 },
+	{ OA_PK3, "sound/weapons/machinegun/machgf4b.wav", 0 },
+	{ OA_PK3, "sound/weapons/shotgun/sshotf1b.wav", 0 },
+	{ FD_WAD, "DSPISTOL", 1 },
+	{ FD_WAD, "DSSHOTGN", 1 },
 };
+#define NUNSEEN (sizeof(unseen_src) / sizeof(unseen_src[0]))
+static char unseen_path[NUNSEEN][512];
+static struct snd unseen_guns[NUNSEEN];
 static struct arsenal unseen_arsenal = {
-	unseen_guns, sizeof(unseen_guns) / sizeof(unseen_guns[0]),
+	unseen_guns, NUNSEEN,
 	{ { 0, 4 }, { 4, 1 }, { 5, 1 }, { 6, 1 } },
 	{ "oa-machinegun", "oa-shotgun", "fd-pistol", "fd-shotgun" },
 };
@@ -467,22 +473,21 @@ static struct arsenal unseen_arsenal = {
 /* Extract the unseen arsenal's recordings into the scratch directory. */
 static int extract_unseen(void)
 {
-	static const char *const oa[] = {
-		"sound/weapons/machinegun/machgf1b.wav", "sound/weapons/machinegun/machgf2b.wav",
-		"sound/weapons/machinegun/machgf3b.wav", "sound/weapons/machinegun/machgf4b.wav",
-		"sound/weapons/shotgun/sshotf1b.wav",
-	};
 	const char *dir = tg_test_scratch();
 	size_t i;
 
 	if (!dir)
 		return -1;
-	for (i = 0; i < 5; i++)
-		if (tg_test_pk3_member(OA_PK3, oa[i], dir, unseen_path[i], sizeof(unseen_path[i])) < 0)
+	for (i = 0; i < NUNSEEN; i++) {
+		const char *arc = unseen_src[i].archive, *mem = unseen_src[i].member;
+		char *out = unseen_path[i];
+		size_t cap = sizeof(unseen_path[i]);
+		int r = unseen_src[i].wad ? tg_test_wad_sound(arc, mem, dir, out, cap) :
+					    tg_test_pk3_member(arc, mem, dir, out, cap);
+		if (r < 0)
 			return -1;
-	if (tg_test_wad_sound(FD_WAD, "DSPISTOL", dir, unseen_path[5], sizeof(unseen_path[5])) < 0 ||
-	    tg_test_wad_sound(FD_WAD, "DSSHOTGN", dir, unseen_path[6], sizeof(unseen_path[6])) < 0)
-		return -1;
+		unseen_guns[i].path = out;
+	}
 	return 0;
 }
 
