@@ -364,7 +364,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_shots = {
 	.name = "shots",
-	.version = "6",	/* 6: leaders timed on the samples and their first difference (5: voices and growing sounds vetoed) */
+	.version = "7",	/* 7: a slow rise lowers the score (6: leaders timed on the samples and their first difference) */
 	.applies_to = "video,audio",
 	.create = create,
 	.result = result,

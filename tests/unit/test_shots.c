@@ -383,12 +383,13 @@ static void test_conformance_clips(void)
 	f1 = hi0.f1;
 	printf("largest onset error of a matched shot: %.1f ms\n", max_err * 1000.0);
 	/* regression guards (today's level, not the targets): at SNR >= 0 dB
-	 * precision 0.90, recall 0.78, F1 0.835, exact 3/9 clips; at >= 10 dB
-	 * F1 0.93; matched onsets within 20 ms */
+	 * precision 0.93, recall 0.77, F1 0.839, exact 2/9 clips (a third,
+	 * ps07, was exact until version 7 only because a false shot made up
+	 * for a missed one); at >= 10 dB F1 0.93; matched onsets within 20 ms */
 	CHECK(f1 >= 0.80);
 	CHECK(hi0.p >= 0.86);
 	CHECK(hi10.f1 >= 0.90);
-	CHECK(hi0.exact >= 0.3);
+	CHECK(hi0.exact >= 0.2);
 	CHECK(max_err <= 0.020);
 	CHECK(total_det <= 3 * total_tp);
 	free(c);
@@ -399,7 +400,8 @@ static void test_conformance_clips(void)
 /*
  * Two halves drawn by one generator with different seeds: "dev" is what the
  * detector was developed and calibrated on, "held-out" was only scored
- * (a third, "unseen", swaps in other weapons: test_unseen_weapons()).
+ * (two more, "unseen" and "cube2", swap in other weapons:
+ * test_unseen_weapons(), test_unseen_cube2()).
  * Every clip: 20 s of a background (crowd or speech, from a random place),
  * shots (single, or bursts of 3-6 shots 80-150 ms apart from one weapon,
  * each shot a random variant of that weapon at +-1.5 dB), and hard
@@ -468,6 +470,28 @@ static struct arsenal unseen_arsenal = {
 	unseen_guns, NUNSEEN,
 	{ { 0, 4 }, { 4, 1 }, { 5, 1 }, { 6, 1 } },
 	{ "oa-machinegun", "oa-shotgun", "fd-pistol", "fd-shotgun" },
+};
+
+/* a second unseen arsenal: Cube 2 (Sauerbraten), three recordings a weapon */
+#define CUBE2 "/usr/share/games/cube2/packages/sounds/q009/"
+static struct snd cube2_guns[] = {
+	{ CUBE2 "pistol.ogg", NULL, 0, 0, 0.0f },
+	{ CUBE2 "pistol2.ogg", NULL, 0, 0, 0.0f },
+	{ CUBE2 "pistol3.ogg", NULL, 0, 0, 0.0f },
+	{ CUBE2 "shotgun.ogg", NULL, 0, 0, 0.0f },
+	{ CUBE2 "shotgun2.ogg", NULL, 0, 0, 0.0f },
+	{ CUBE2 "shotgun3.ogg", NULL, 0, 0, 0.0f },
+	{ CUBE2 "rifle.ogg", NULL, 0, 0, 0.0f },
+	{ CUBE2 "rifle2.ogg", NULL, 0, 0, 0.0f },
+	{ CUBE2 "rifle3.ogg", NULL, 0, 0, 0.0f },
+	{ CUBE2 "minigun.ogg", NULL, 0, 0, 0.0f },
+	{ CUBE2 "minigun2.ogg", NULL, 0, 0, 0.0f },
+	{ CUBE2 "minigun3.ogg", NULL, 0, 0, 0.0f },
+};
+static struct arsenal cube2_arsenal = {
+	cube2_guns, sizeof(cube2_guns) / sizeof(cube2_guns[0]),
+	{ { 0, 3 }, { 3, 3 }, { 6, 3 }, { 9, 3 } },
+	{ "c2-pistol", "c2-shotgun", "c2-rifle", "c2-minigun" },
 };
 
 /* Extract the unseen arsenal's recordings into the scratch directory. */
@@ -748,6 +772,30 @@ static void run_generated(const char *set, uint64_t seed, const struct arsenal *
 	}
 }
 
+/* Least figures a weapon set must keep (SNR >= 0 dB, and F1 at >= 10 dB). */
+struct floors {
+	double f1, p, r, f1_10;
+};
+
+/* Score a set of weapons never developed on, against its regression floors. */
+static void score_other_weapons(const char *set, uint64_t seed, const struct arsenal *ars,
+				const char *what, const struct floors *min)
+{
+	struct tally bands[4];
+	struct summary s0, s10;
+	struct reliability rl;
+	char title[128];
+
+	memset(&rl, 0, sizeof(rl));
+	run_generated(set, seed, ars, bands, &s0, &s10, &rl);
+	snprintf(title, sizeof(title), "Confidence reliability (generated, %s):", what);
+	rel_print(&rl, title);
+	CHECK(s0.f1 >= min->f1);
+	CHECK(s0.p >= min->p);
+	CHECK(s0.r >= min->r);
+	CHECK(s10.f1 >= min->f1_10);
+}
+
 /*
  * The same generator, negatives and backgrounds with weapons the detector
  * was never developed on (OpenArena machine gun, four recorded variants,
@@ -756,25 +804,34 @@ static void run_generated(const char *set, uint64_t seed, const struct arsenal *
  */
 static void test_unseen_weapons(void)
 {
-	struct tally bands[4];
-	struct summary u0, u10;
-	struct reliability ru;
+	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.856,
+	 * recall 0.688, F1 0.763; >= 10 dB F1 0.804) */
+	static const struct floors min = { 0.72, 0.80, 0.65, 0.75 };
 
-	if (extract_unseen() < 0 || load_snd(unseen_guns, NELEM(unseen_guns)) < 0) {
+	if (extract_unseen() == 0 && load_snd(unseen_guns, NELEM(unseen_guns)) == 0)
+		score_other_weapons("unseen", 4004, &unseen_arsenal, "unseen weapons", &min);
+	else
 		SKIP("openarena-data, freedoom or unzip missing (scripts/install-deps): unseen weapons skipped");
-		free_snd(unseen_guns, NELEM(unseen_guns));
-		return;
-	}
-	memset(&ru, 0, sizeof(ru));
-	run_generated("unseen", 4004, &unseen_arsenal, bands, &u0, &u10, &ru);
-	rel_print(&ru, "Confidence reliability (generated, unseen weapons):");
-	/* regression guards a little below today's (24 clips, SNR >= 0 dB:
-	 * precision 0.830, recall 0.688, F1 0.752; >= 10 dB F1 0.788) */
-	CHECK(u0.f1 >= 0.72);
-	CHECK(u0.p >= 0.80);
-	CHECK(u0.r >= 0.65);
-	CHECK(u10.f1 >= 0.75);
 	free_snd(unseen_guns, NELEM(unseen_guns));
+}
+
+/*
+ * A second set of unseen weapons, the Cube 2 (Sauerbraten) pistol,
+ * shotgun, rifle and minigun, three recordings each: another game's
+ * recordings, and a pistol whose burst shots are a sharp click with a
+ * body 20 ms later, which its variants do not share.  Only scored.
+ */
+static void test_unseen_cube2(void)
+{
+	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.832,
+	 * recall 0.700, F1 0.760; >= 10 dB F1 0.803) */
+	static const struct floors min = { 0.72, 0.79, 0.66, 0.77 };
+
+	if (load_snd(cube2_guns, NELEM(cube2_guns)) == 0)
+		score_other_weapons("cube2", 3003, &cube2_arsenal, "Cube 2 weapons", &min);
+	else
+		SKIP("cube2-data missing (scripts/install-deps): Cube 2 weapons skipped");
+	free_snd(cube2_guns, NELEM(cube2_guns));
 }
 
 static void test_generated_clips(void)
@@ -798,8 +855,8 @@ static void test_generated_clips(void)
 	 * Regression guards a little below what the detector achieves today
 	 * (the issue's targets, F1 >= 0.95 and 90 % exact counts, are printed
 	 * above as met or NOT met).  Held-out half at SNR >= 0 dB: precision
-	 * 0.876, recall 0.735, F1 0.799, exact 10 %; >= 10 dB: F1 0.826;
-	 * development half F1 0.778.
+	 * 0.889, recall 0.756, F1 0.817, exact 10 %; >= 10 dB: F1 0.849;
+	 * development half F1 0.797.
 	 */
 	CHECK(h0.f1 >= 0.76);
 	CHECK(h0.p >= 0.84);
@@ -817,6 +874,7 @@ static void test_generated_clips(void)
 		CHECK(hi > (double)rh.ok[0] / rh.n[0]);
 	}
 	test_unseen_weapons();
+	test_unseen_cube2();
 out:
 	free_snd(gen_guns, NELEM(gen_guns));
 	free_snd(gen_negs, NELEM(gen_negs));
