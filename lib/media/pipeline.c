@@ -54,6 +54,7 @@ struct resampler {
 	float *buf;
 	int buf_frames;
 	long long produced;		/* frames out so far */
+	size_t unusable;		/* unusable input samples not yet reported */
 };
 
 struct run {
@@ -360,22 +361,43 @@ static int open_resamplers(struct run *r)
  * or absurdly large samples; no analyser can do arithmetic with them (one
  * NaN poisons every running floor after it, 1e30 overflows a power sum),
  * so they are delivered as silence and counted (each analyser may say so).
+ * They are counted in the decoded frame, so the count is the file's at
+ * every output rate; the resampler spreads each over its filter, and what
+ * it spreads is cleared from its output too.
  */
-static size_t clear_unusable(float *x, size_t n)
+static size_t count_unusable(const AVFrame *f)
 {
+	const int planar = av_sample_fmt_is_planar(f->format);
+	const int planes = planar ? f->ch_layout.nb_channels : 1;
+	const size_t n = (size_t)f->nb_samples * (size_t)(planar ? 1 : f->ch_layout.nb_channels);
+	const enum AVSampleFormat packed = av_get_packed_sample_fmt(f->format);
 	size_t bad = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (!(fabsf(x[i]) <= TG_PCM_MAX)) {	/* false for NaN too */
-			x[i] = 0.0f;
-			bad++;
-		}
+	if (packed != AV_SAMPLE_FMT_FLT && packed != AV_SAMPLE_FMT_DBL)
+		return 0;	/* integer samples are numbers within full scale */
+	/* each test is false for NaN too */
+	for (int p = 0; p < planes; p++) {
+		const float *xf = (const float *)f->extended_data[p];
+		const double *xd = (const double *)f->extended_data[p];
+
+		for (size_t i = 0; i < n; i++)
+			bad += packed == AV_SAMPLE_FMT_FLT ? !(fabsf(xf[i]) <= TG_PCM_MAX) :
+							     !(fabs(xd[i]) <= TG_PCM_MAX);
+	}
 	return bad;
+}
+
+/* What the resampler made of them (it spreads each over its filter). */
+static void clear_unusable(float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!(fabsf(x[i]) <= TG_PCM_MAX))
+			x[i] = 0.0f;
 }
 
 static void deliver_audio(struct run *r, struct resampler *s, int got)
 {
-	size_t bad = clear_unusable(s->buf, (size_t)got * (size_t)s->channels);
+	clear_unusable(s->buf, (size_t)got * (size_t)s->channels);
 
 	for (int i = 0; i < r->n; i++) {
 		struct tg_analyser *a = r->list[i];
@@ -388,15 +410,18 @@ static void deliver_audio(struct run *r, struct resampler *s, int got)
 		pcm.channels = s->channels;
 		pcm.rate = s->rate;
 		pcm.t0_s = r->audio_t0 + (double)s->produced / s->rate;
-		pcm.unusable = bad;
+		pcm.unusable = s->unusable;
 		call_result(a, a->audio(a->state, &pcm));
 	}
+	s->unusable = 0;
 	s->produced += got;
 }
 
 /* Convert one decoded audio frame (or flush with f = NULL) for every format. */
 static int audio_frame(struct run *r, const AVFrame *f)
 {
+	size_t bad;
+
 	if (f && !r->audio_started) {
 		int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
 
@@ -405,11 +430,13 @@ static int audio_frame(struct run *r, const AVFrame *f)
 	}
 	if (f)
 		r->stats->audio_seconds += (double)f->nb_samples / f->sample_rate;
+	bad = f ? count_unusable(f) : 0;
 	for (int i = 0; i < r->nres; i++) {
 		struct resampler *s = &r->res[i];
 		int want = f ? swr_get_out_samples(s->swr, f->nb_samples) : swr_get_out_samples(s->swr, 0);
 		int got;
 
+		s->unusable += bad;
 		if (want <= 0)
 			continue;
 		if (want > s->buf_frames) {

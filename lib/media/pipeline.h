@@ -76,9 +76,10 @@ struct tg_pcm {
 	size_t frames;		/* samples per channel */
 	int channels, rate;
 	double t0_s;		/* presentation time of the first sample */
-	size_t unusable;	/* samples of this block that were NaN, infinite or
-				 * beyond TG_PCM_MAX (damaged or hostile float
-				 * audio) and are delivered as 0 */
+	size_t unusable;	/* samples of the file (all channels, its own rate)
+				 * that were NaN, infinite or beyond TG_PCM_MAX
+				 * (damaged or hostile float audio), decoded since
+				 * the last block and delivered as 0 */
 };
 
 struct tg_analyser {

@@ -109,12 +109,15 @@ for i in range(90000, 90010):
     bad[i] = float('inf') if i % 2 else float('-inf')
 wav_f32('clean.wav', clean)
 wav_f32('nan.wav', bad)
+wav_f32('nan48.wav', bad, 48000)
 wav_f32('absurd.wav', [x * 1e30 for x in clean])
 PY
 expect 0 "shots on float audio with NaN and infinite samples" tg shots --json nan.wav
 check "the 110 bad samples are counted" test "$(json out 'd["unusable_samples"]')" = 110
 contains err "nan.wav: 110 audio samples were not numbers or beyond any sound" "a warning names the file and the problem"
 cp out damaged.json
+expect 0 "the same samples at 48 kHz, resampled for the detector" tg shots --json nan48.wav
+check "the count is the file's, not the resampler's" test "$(json out 'd["unusable_samples"]')" = 110
 expect 0 "a clean file has none" tg shots --json clean.wav
 check "no bad samples" test "$(json out 'd["unusable_samples"]')" = 0
 check "the damaged file gives the clean file's shots (the bad samples do not poison the rest)" python3 -c "
@@ -129,7 +132,7 @@ contains err "absurd.wav: 288000 audio samples" "the warning says how many"
 expect 0 "sync the damaged copy against the clean one" tg sync --json clean.wav nan.wav
 check "aligned at 0 s" python3 -c "
 import json; d = json.load(open('out')); raise SystemExit(0 if d['aligned'] and abs(d['offset_s']) < 0.001 else 1)"
-contains err "nan.wav: " "sync names the damaged file"
+contains err "nan.wav: 110 audio samples" "sync names the damaged file and counts its samples"
 contains err "analysed as silence" "and says what was done"
 tg init nancase >/dev/null
 expect 0 "add the damaged file to a case" tg -C nancase add nan.wav

@@ -2,11 +2,12 @@
  * game_sounds.h - sounds packed inside game archives, written out as files
  * that tg_test_decode() reads (test helpers, not library code).
  *
- * Two Debian packages carry weapon recordings that the shot detector was
- * never developed on: openarena-data (Quake 3 .pk3 archives, which are zip
- * files: read with the unzip command) and freedoom (Doom WADs, whose sound
- * lumps are DMX: an 8-byte header, format 3, rate, sample count, then
- * unsigned 8-bit samples with 16 padding bytes at each end).  A WAD is a
+ * Two of the Debian packages with weapon recordings that the shot detector
+ * was never developed on pack them in archives: openarena-data (Quake 3
+ * .pk3 archives, which are zip files: read with the unzip command) and
+ * freedoom (Doom WADs, whose sound lumps are DMX: an 8-byte header,
+ * format 3, rate, sample count, then unsigned 8-bit samples with 16
+ * padding bytes at each end).  A WAD is a
  * 12-byte header ("IWAD"/"PWAD", lump count, directory offset) and a
  * directory of 16-byte entries (offset, size, 8-byte name); it is simple
  * enough that reading it here beats adding a tool to the dependencies.

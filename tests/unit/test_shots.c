@@ -1,7 +1,7 @@
 /*
  * test_shots.c - gunshot detection and counting on the conformance clips and
  * on clips generated here from Debian sound packages (a development half
- * and a held-out half drawn with different seeds, and a third half with
+ * and a held-out half drawn with different seeds, and two more with
  * weapons from other games that were never used while developing);
  * crack-bang ranging.
  *
@@ -432,8 +432,9 @@ static struct snd gen_guns[] = {
 /*
  * An arsenal: four weapons, each a run of recorded variants in guns[]
  * (first variant, number of variants).  The game arsenal is what the
- * detector was developed on; the unseen one (OpenArena and Freedoom, from
- * archives extracted at test time) was never looked at while developing.
+ * detector was developed on; the unseen ones (OpenArena and Freedoom,
+ * from archives extracted at test time; Cube 2) were never looked at
+ * while developing.
  */
 struct arsenal {
 	struct snd *guns;
@@ -929,12 +930,6 @@ static const struct tg_shot_event *event_near(const struct tg_shots_result *r, d
 	return best;
 }
 
-/*
- * The clipped flag on a real gunshot sample: clean at -6 dBFS; driven 12 dB
- * into full scale; the clipped mix scaled down to -6 dB (flat tops below
- * full scale); and a quiet shot followed 100 ms later by a clipped one,
- * where only the second is clipped.
- */
 /* The Hedgewars gun recording for the tests that need one real shot; -1 (after SKIP) without it. */
 static int load_real_gun(struct snd *gun)
 {
@@ -948,6 +943,12 @@ static int load_real_gun(struct snd *gun)
 	return gun->x ? 0 : -1;
 }
 
+/*
+ * The clipped flag on a real gunshot sample: clean at -6 dBFS; driven 12 dB
+ * into full scale; the clipped mix scaled down to -6 dB (flat tops below
+ * full scale); and a quiet shot followed 100 ms later by a clipped one,
+ * where only the second is clipped.
+ */
 static void test_clipping(void)
 {
 	struct snd gun;

@@ -395,21 +395,31 @@ static float sample_at(const float *a, size_t n, double x)
 	return k >= 0 && (size_t)k + 1 < n ? (float)((1 - fr) * a[k] + fr * a[k + 1]) : 0.0f;
 }
 
+/* Two signal buffers of na and nb samples, or -1 (a failed check) and neither. */
+static int alloc_pair(float **a, size_t na, float **b, size_t nb)
+{
+	*a = malloc(na * sizeof(float));
+	*b = malloc(nb * sizeof(float));
+	if (*a && *b)
+		return 0;
+	free(*a);
+	free(*b);
+	*a = *b = NULL;
+	CHECK(0);
+	return -1;
+}
+
 static void test_synthetic_exact(void)
 {
 	/* bursts of noise (something to align: stationary noise has no
 	 * events), B = A delayed by 1234.5 samples: sub-sample accuracy */
 	size_t n = 20 * RATE, i;
-	float *a = malloc(n * sizeof(float)), *b = malloc(n * sizeof(float));
+	float *a, *b;
 	uint64_t s = 7;
 	struct tg_sync_result r;
 
-	if (!a || !b) {
-		free(a);
-		free(b);
-		CHECK(0);
+	if (alloc_pair(&a, n, &b, n) < 0)
 		return;
-	}
 	bursty_noise(a, n, &s);
 	for (i = 0; i < n; i++) {
 		/* b(t) = a(t - 1234.5 / RATE) */
@@ -442,16 +452,12 @@ static void test_long_drift(void)
 {
 	static const double ppm[] = { 20.0, 60.0, 150.0, -90.0 };
 	const size_t n = (size_t)20 * 60 * RATE, nb = n - (size_t)(30 * RATE);
-	float *a = malloc(n * sizeof(float)), *b = malloc(nb * sizeof(float));
+	float *a, *b;
 	uint64_t s = 11;
 	size_t i;
 
-	if (!a || !b) {
-		free(a);
-		free(b);
-		CHECK(0);
+	if (alloc_pair(&a, n, &b, nb) < 0)
 		return;
-	}
 	bursty_noise(a, n, &s);
 	printf("\n### Sync: 20-minute recordings with clock drift (synthetic)\n\n"
 	       "| drift ppm | estimate ppm | offset error at mid-overlap ms | consistent | time s |\n"
