@@ -13,10 +13,15 @@
  * largest distance.  The formula ignores the bullet's deceleration and the
  * geometry off the line of fire; the report says so.
  *
- * A pair is only reported when a crack-like event (short, bright: most of
- * its added energy above 2 kHz and decaying within 60 ms) is followed by a
- * gunshot-class blast within the window that the speeds and a maximum
- * range of TG_RANGING_MAX_M imply.
+ * A pair is only reported when a crack (an event of class TG_SHOT_CRACK:
+ * short, bright, abrupt; see shotfeat.h) is followed by a gunshot-class
+ * blast within the window that the speeds and a maximum range of
+ * TG_RANGING_MAX_M imply.  The cracks of a volley (automatic fire: each
+ * at most 250 ms after the one before) come from one gun at one place, so
+ * their blasts follow at one interval: the interval at which most of
+ * them find a blast is taken (the earliest of equals), and each crack is
+ * paired with the blast within 10 ms of it.  A single crack takes the
+ * first blast after it.
  */
 #ifndef TG_AUDIO_RANGING_H
 #define TG_AUDIO_RANGING_H
@@ -48,7 +53,8 @@ int tg_ranging_distance(double dt, double temp_c, double v_min, double v_max,
 
 /*
  * Find crack-bang pairs among events (time order).  Writes up to max pairs
- * to out and returns how many, or a negative TG_E* code.
+ * to out and returns how many, or a negative TG_E* code (TG_ENOMEM,
+ * TG_EINVAL for impossible speeds).
  */
 int tg_ranging_find(const struct tg_shot_event *ev, size_t n, double temp_c,
 		    double v_min, double v_max, struct tg_ranging *out, size_t max);

@@ -51,6 +51,14 @@ void tg_shot_measure(const struct tg_shot_window *w, int64_t onset, int64_t k,
 /* Periodicity of the 20-120 ms after onset (0..1; a voice or a note is high). */
 float tg_shot_periodicity(const struct tg_shot_window *w, int64_t onset);
 
+/*
+ * A supersonic bullet's crack: nearly all its high-frequency energy within
+ * 3.5 ms (compactness), far more above 2 kHz than below 500 Hz, abrupt
+ * (at 70 % of its peak within 1 ms) and standing far out of what came
+ * before.  Thresholds and what else passes them: docs/audio.md.
+ */
+int tg_shot_is_crack(const struct tg_shot_event *e);
+
 /* The gunshot score in points (> 0: gunshot-like). */
 float tg_shot_score(const struct tg_shot_event *e);
 

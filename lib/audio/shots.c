@@ -137,6 +137,7 @@ const char *tg_shots_class_name(enum tg_shot_class c)
 	case TG_SHOT_GUNSHOT: return "gunshot";
 	case TG_SHOT_IMPULSE: return "impulse";
 	case TG_SHOT_ECHO: return "echo";
+	case TG_SHOT_CRACK: return "crack";
 	}
 	return "unknown";
 }
@@ -268,7 +269,11 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	e.cls = e.score > 0.0f ? TG_SHOT_GUNSHOT : TG_SHOT_IMPULSE;
 	e.repeat_ncc = 0.0f;
 	e.repeat_gain_db = 0.0f;
-	{
+	if (forced < 0 && tg_shot_is_crack(&e)) {
+		/* a bullet's shock wave: neither a shot nor a chain's leader, nor
+		 * an echo of the shot before (it is its own, louder event) */
+		e.cls = TG_SHOT_CRACK;
+	} else {
 		struct tg_burst *c = &s->chain;
 		int r = tg_burst_nearest(c, onset, (int64_t)(SCAN_MATCH_MS * s->rate / 1000.0));
 
@@ -569,6 +574,8 @@ int tg_shots_finish(struct tg_shots *s, struct tg_shots_result *res)
 	for (i = 0; i < s->nev; i++) {
 		if (s->ev[i].cls == TG_SHOT_GUNSHOT)
 			res->n_shots++;
+		if (s->ev[i].cls == TG_SHOT_CRACK)
+			res->n_cracks++;
 		if (s->ev[i].burst > res->n_bursts)
 			res->n_bursts = s->ev[i].burst;
 	}

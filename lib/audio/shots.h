@@ -73,6 +73,8 @@ enum tg_shot_class {
 	TG_SHOT_GUNSHOT = 0,
 	TG_SHOT_IMPULSE,      /* impulsive but not gunshot-like: clap, drum, door */
 	TG_SHOT_ECHO,         /* a reflection or reverberation of an earlier event */
+	TG_SHOT_CRACK,        /* a supersonic bullet's shock wave: not a shot of its own
+	                       * (its muzzle blast follows); the start of crack-bang ranging */
 };
 
 struct tg_shot_event {
@@ -89,6 +91,8 @@ struct tg_shot_event {
 	float decay_ms;
 	float tail_db;
 	float jump_db;         /* first 10 ms peak over the 3-30 ms before it */
+	float compact;         /* share of the first 40 ms of added high-frequency energy
+	                        * (first difference) within 3 ms of its peak, 0..1 */
 	float harmonicity;    /* periodicity 20-120 ms after the onset, 0..1 (voice, music);
 	                         * measured for gunshot-like events and chain candidates only */
 	float strength;       /* onset strength, dB (onset.h) */
@@ -105,6 +109,7 @@ struct tg_shots_result {
 	struct tg_shot_event *events;  /* every impulsive event, in time order */
 	size_t n_events;
 	size_t n_shots;                /* events with cls == TG_SHOT_GUNSHOT */
+	size_t n_cracks;               /* events with cls == TG_SHOT_CRACK */
 	int n_bursts;
 	double duration_s;             /* audio analysed */
 };

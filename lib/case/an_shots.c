@@ -171,6 +171,7 @@ static void emit_features(struct tg_out *o, const struct tg_shot_event *e)
 	tg_out_num(o, "decay_ms", e->decay_ms, 0);
 	tg_out_num(o, "tail_db", e->tail_db, 1);
 	tg_out_num(o, "jump_db", e->jump_db, 1);
+	tg_out_num(o, "compactness", e->compact, 2);
 	tg_out_num(o, "harmonicity", e->harmonicity, 2);
 	tg_out_num(o, "repeat_ncc", e->repeat_ncc, 2);
 	tg_out_end(o);
@@ -204,6 +205,7 @@ int tg_an_shots_emit(struct tg_an_shots_state *s, struct tg_out *o)
 	}
 	tg_out_int(o, "count", (long long)r->n_shots);
 	tg_out_int(o, "bursts", r->n_bursts);
+	tg_out_int(o, "cracks", (long long)r->n_cracks);
 	tg_out_num(o, "first_shot_s", first, 3);
 	tg_out_num(o, "last_shot_s", last, 3);
 	tg_out_num(o, "duration_s", r->duration_s, 3);
@@ -275,7 +277,8 @@ int tg_an_shots_emit(struct tg_an_shots_state *s, struct tg_out *o)
 	tg_out_str(o, "ranging_assumptions", "d = dt c v / (v - c) for a microphone near the "
 		   "line of fire, constant bullet speed, still air; the slowest bullet gives "
 		   "the largest distance");
-	tg_out_str(o, "confidence", "logistic of the gunshot score; not calibrated");
+	tg_out_str(o, "confidence", "Platt scaling of the gunshot score (or of a burst repeat's "
+		   "correlation) fitted on generated development clips (docs/audio.md)");
 	tg_out_end(o);
 	free(rg);
 	return 0;
@@ -339,9 +342,10 @@ static int store(void *state, struct tg_store *st, long long item_id)
 		snprintf(details[i], sizeof(details[i]),
 			 "{\"score\":%.2f,\"onset_strength_db\":%.1f,\"snr_db\":%.1f,"
 			 "\"centroid_hz\":%.0f,\"decay_ms\":%.0f,\"tail_db\":%.1f,"
-			 "\"jump_db\":%.1f,\"harmonicity\":%.2f,\"repeat_ncc\":%.2f}",
+			 "\"jump_db\":%.1f,\"compactness\":%.2f,\"harmonicity\":%.2f,"
+			 "\"repeat_ncc\":%.2f}",
 			 e->score, e->strength, e->snr_db, e->centroid_hz, e->decay_ms,
-			 e->tail_db, e->jump_db, e->harmonicity, e->repeat_ncc);
+			 e->tail_db, e->jump_db, e->compact, e->harmonicity, e->repeat_ncc);
 		rows[i].item_id = item_id;
 		rows[i].time_s = e->time_s;
 		rows[i].cls = tg_shots_class_name(e->cls);
@@ -364,7 +368,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_shots = {
 	.name = "shots",
-	.version = "7",	/* 7: a slow rise lowers the score (6: leaders timed on the samples and their first difference) */
+	.version = "8",	/* 8: supersonic cracks are a class of their own, paired by volley (7: a slow rise lowers the score) */
 	.applies_to = "video,audio",
 	.create = create,
 	.result = result,

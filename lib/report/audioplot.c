@@ -146,12 +146,12 @@ int tg_audioplot_render(const struct tg_spectro *sp, const struct tg_shot_event 
 			text(out, x + 2, axis_y + 6, lab);
 	}
 	/* events: echoes first so shots are drawn on top */
-	for (int pass = 0; pass < 3; pass++) {
+	for (int pass = 0; pass < 4; pass++) {
 		for (size_t i = 0; i < n; i++) {
 			const struct tg_shot_event *e = &ev[i];
 			int x = MARGIN + (int)((e->time_s - sp->t0_s) / dur * (W - 2 * MARGIN));
 			if ((pass == 0 && e->cls != TG_SHOT_ECHO) || (pass == 1 && e->cls != TG_SHOT_IMPULSE) ||
-			    (pass == 2 && e->cls != TG_SHOT_GUNSHOT))
+			    (pass == 2 && e->cls != TG_SHOT_CRACK) || (pass == 3 && e->cls != TG_SHOT_GUNSHOT))
 				continue;
 			if (e->cls == TG_SHOT_ECHO) {
 				for (int y = wave_y; y < wave_y + 20; y++)
@@ -159,6 +159,9 @@ int tg_audioplot_render(const struct tg_spectro *sp, const struct tg_shot_event 
 			} else if (e->cls == TG_SHOT_IMPULSE) {
 				for (int y = wave_y; y < spec_y + SPEC_H; y += 2)
 					put(out, x, y, 240, 150, 0);
+			} else if (e->cls == TG_SHOT_CRACK) {
+				for (int y = wave_y; y < spec_y + SPEC_H; y += 3)
+					put(out, x, y, 150, 40, 200);
 			} else {
 				for (int y = wave_y; y < spec_y + SPEC_H; y++)
 					put(out, x, y, 220, 0, 0);

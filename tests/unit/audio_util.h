@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audio/shots.h"
+
 /* Decode FILE to mono float at rate; returns a malloc'd buffer or NULL. */
 static inline float *tg_test_decode(const char *path, int rate, size_t *n)
 {
@@ -99,6 +101,97 @@ static inline double tg_test_rms(const float *x, size_t n)
 	for (i = 0; i < n; i++)
 		s += (double)x[i] * x[i];
 	return n ? sqrt(s / (double)n) : 0.0;
+}
+
+/* A recorded sound from a Debian package, decoded at test time. */
+struct tg_test_snd {
+	const char *path;
+	float *x;
+	size_t n;
+	size_t onset;     /* first sample within 20 dB of the peak */
+	float peak;       /* largest absolute sample */
+};
+
+/* Decode each of s[0..n) not yet loaded at rate; 0, or -1 when one fails. */
+static inline int tg_test_load_snd(struct tg_test_snd *s, size_t n, int rate)
+{
+	size_t i, q;
+
+	for (i = 0; i < n; i++) {
+		float pk = 0.0f;
+		if (s[i].x)
+			continue;
+		if (!(s[i].x = tg_test_decode(s[i].path, rate, &s[i].n)))
+			return -1;
+		for (q = 0; q < s[i].n; q++)
+			if (fabsf(s[i].x[q]) > pk)
+				pk = fabsf(s[i].x[q]);
+		for (q = 0; q < s[i].n; q++)
+			if (fabsf(s[i].x[q]) >= 0.1f * pk)
+				break;
+		s[i].onset = q;
+		s[i].peak = pk;
+	}
+	return 0;
+}
+
+static inline void tg_test_free_snd(struct tg_test_snd *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(s[i].x);
+		s[i].x = NULL;
+	}
+}
+
+/* RMS of a sound's first 200 ms: the level a shot's SNR is set by. */
+static inline double tg_test_head_rms(const struct tg_test_snd *s, int rate)
+{
+	size_t m = s->n < (size_t)rate / 5 ? s->n : (size_t)rate / 5;
+
+	return tg_test_rms(s->x, m);
+}
+
+/*
+ * Fill x with bg looped from sample start, at rms over what is used (so
+ * the silent gaps of speech count).
+ */
+static inline void tg_test_background(float *x, size_t n, const struct tg_test_snd *bg,
+				      size_t start, double rms)
+{
+	double r;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		x[k] = bg->x[(start + k) % bg->n];
+	r = tg_test_rms(x, n);
+	for (k = 0; k < n; k++)
+		x[k] = (float)(rms / r) * x[k];
+}
+
+/* Drive x by gain and clip it at full scale, as a recorder's converter does. */
+static inline void tg_test_clip(float *x, size_t n, float drive)
+{
+	for (size_t k = 0; k < n; k++) {
+		float v = x[k] * drive;
+		x[k] = v > 1.0f ? 1.0f : v < -1.0f ? -1.0f : v;
+	}
+}
+
+/* The shot detector over x in odd-sized blocks (blocks must not matter). */
+static inline int tg_test_run_shots(const float *x, size_t n, int rate, struct tg_shots_result *res)
+{
+	struct tg_shots *s = tg_shots_new(rate);
+	size_t i;
+	int ret = 0;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < n && ret == 0; i += 3001)
+		ret = tg_shots_push(s, x + i, n - i < 3001 ? n - i : 3001, (double)i / rate);
+	if (ret == 0)
+		ret = tg_shots_finish(s, res);
+	tg_shots_free(s);
+	return ret;
 }
 
 /* Run a shell command; 0 when it succeeded. */

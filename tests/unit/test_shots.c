@@ -58,23 +58,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static int run_shots(const float *x, size_t n, struct tg_shots_result *res)
-{
-	struct tg_shots *s = tg_shots_new(RATE);
-	size_t i;
-	int ret = 0;
-
-	if (!s)
-		return -1;
-	/* odd block size: blocks must not matter */
-	for (i = 0; i < n && ret == 0; i += 3001)
-		ret = tg_shots_push(s, x + i, n - i < 3001 ? n - i : 3001, (double)i / RATE);
-	if (ret == 0)
-		ret = tg_shots_finish(s, res);
-	tg_shots_free(s);
-	return ret;
-}
-
 /* One-to-one matching of detected gunshots to truth within TOL (greedy by time). */
 static void score_clip(const struct tg_shots_result *r, const double *t, int nt,
 		       int *tp, int *fp, int *fn, int *ndet, double *max_err)
@@ -229,7 +212,7 @@ static FILE *dump_file(void)
 		f = fopen(p, "w");
 		if (f)
 			fprintf(f, "set,clip,snr,time,label,cls,score,strength,snr_db,rise_ms,centroid,"
-				"lf,hf,vhf,width,decay,tail,jump,harm,ncc,gain,peak,conf\n");
+				"lf,hf,vhf,width,decay,tail,jump,harm,ncc,gain,peak,conf,compact\n");
 	}
 	return f;
 }
@@ -251,10 +234,11 @@ static void dump_clip(const char *set, const char *name, double snr,
 			if (fabs(e->time_s - t[j]) <= TOL)
 				lab = 1;
 		fprintf(f, "%s,%s,%.1f,%.4f,%d,%d,%.3f,%.2f,%.2f,%.2f,%.0f,%.2f,%.2f,%.2f,%.3f,%.1f,"
-			"%.2f,%.2f,%.3f,%.3f,%.2f,%.2f,%.3f\n", set, name, snr, e->time_s, lab,
+			"%.2f,%.2f,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f\n", set, name, snr, e->time_s, lab,
 			(int)e->cls, e->score, e->strength, e->snr_db, e->rise_ms, e->centroid_hz,
 			e->lf_db, e->hf_db, e->vhf_db, e->width, e->decay_ms, e->tail_db, e->jump_db,
-			e->harmonicity, e->repeat_ncc, e->repeat_gain_db, e->peak_dbfs, e->confidence);
+			e->harmonicity, e->repeat_ncc, e->repeat_gain_db, e->peak_dbfs, e->confidence,
+			e->compact);
 	}
 }
 
@@ -353,7 +337,7 @@ static void test_conformance_clips(void)
 		if (!x)
 			continue;
 		t0 = now_s();
-		CHECK_INT(run_shots(x, nx, &r), 0);
+		CHECK_INT(tg_test_run_shots(x, nx, RATE, &r), 0);
 		t0 = now_s() - t0;
 		score_clip(&r, c[i].t, c[i].n, &tp, &fp, &fn, &ndet, &max_err);
 		debug_clip(c[i].name, &r, c[i].t, c[i].n);
@@ -410,15 +394,7 @@ static void test_conformance_clips(void)
  * (50-400 ms later, 6-12 dB down, low-passed), some are driven into
  * clipping.  SNR: the shot's first 200 ms against the background RMS.
  */
-struct snd {
-	const char *path;
-	float *x;
-	size_t n;
-	size_t onset;     /* first sample within 20 dB of the peak */
-	float peak;       /* largest absolute sample */
-};
-
-static struct snd gen_guns[] = {
+static struct tg_test_snd gen_guns[] = {
 	{ "/usr/share/games/teeworlds/data/audio/wp_gun_fire-01.wv", NULL, 0, 0, 0.0f },
 	{ "/usr/share/games/teeworlds/data/audio/wp_gun_fire-02.wv", NULL, 0, 0, 0.0f },
 	{ "/usr/share/games/teeworlds/data/audio/wp_gun_fire-03.wv", NULL, 0, 0, 0.0f },
@@ -437,7 +413,7 @@ static struct snd gen_guns[] = {
  * while developing.
  */
 struct arsenal {
-	struct snd *guns;
+	struct tg_test_snd *guns;
 	size_t nguns;
 	int weapon[4][2];
 	const char *name[4];
@@ -466,7 +442,7 @@ static const struct {
 };
 #define NUNSEEN (sizeof(unseen_src) / sizeof(unseen_src[0]))
 static char unseen_path[NUNSEEN][512];
-static struct snd unseen_guns[NUNSEEN];
+static struct tg_test_snd unseen_guns[NUNSEEN];
 static struct arsenal unseen_arsenal = {
 	unseen_guns, NUNSEEN,
 	{ { 0, 4 }, { 4, 1 }, { 5, 1 }, { 6, 1 } },
@@ -475,7 +451,7 @@ static struct arsenal unseen_arsenal = {
 
 /* a second unseen arsenal: Cube 2 (Sauerbraten), three recordings a weapon */
 #define CUBE2 "/usr/share/games/cube2/packages/sounds/q009/"
-static struct snd cube2_guns[] = {
+static struct tg_test_snd cube2_guns[] = {
 	{ CUBE2 "pistol.ogg", NULL, 0, 0, 0.0f },
 	{ CUBE2 "pistol2.ogg", NULL, 0, 0, 0.0f },
 	{ CUBE2 "pistol3.ogg", NULL, 0, 0, 0.0f },
@@ -516,7 +492,7 @@ static int extract_unseen(void)
 	return 0;
 }
 
-static struct snd gen_negs[] = {
+static struct tg_test_snd gen_negs[] = {
 	{ "/usr/share/lmms/samples/drums/clap01.ogg", NULL, 0, 0, 0.0f },
 	{ "/usr/share/lmms/samples/drums/clap02.ogg", NULL, 0, 0, 0.0f },
 	{ "/usr/share/lmms/samples/drums/clap03.ogg", NULL, 0, 0, 0.0f },
@@ -536,7 +512,7 @@ static struct snd gen_negs[] = {
 	{ "/usr/share/games/teeworlds/data/audio/foley_land-01.wv", NULL, 0, 0, 0.0f },
 };
 
-static struct snd gen_bgs[] = {
+static struct tg_test_snd gen_bgs[] = {
 	{ "/usr/share/games/heroes/sfx/foule1.wav", NULL, 0, 0, 0.0f },
 	{ "/usr/share/games/heroes/sfx/foule2.wav", NULL, 0, 0, 0.0f },
 	{ "/usr/share/codec2/wav/hts1a.wav", NULL, 0, 0, 0.0f },
@@ -550,40 +526,8 @@ static struct snd gen_bgs[] = {
 #define GEN_CLIPS 24         /* per half */
 #define GEN_SECONDS 20
 
-static int load_snd(struct snd *s, size_t n)
-{
-	size_t i, q;
-
-	for (i = 0; i < n; i++) {
-		float pk = 0.0f;
-		if (s[i].x)
-			continue;
-		if (!(s[i].x = tg_test_decode(s[i].path, RATE, &s[i].n)))
-			return -1;
-		for (q = 0; q < s[i].n; q++)
-			if (fabsf(s[i].x[q]) > pk)
-				pk = fabsf(s[i].x[q]);
-		for (q = 0; q < s[i].n; q++)
-			if (fabsf(s[i].x[q]) >= 0.1f * pk)
-				break;
-		s[i].onset = q;
-		s[i].peak = pk;
-	}
-	return 0;
-}
-
-static void free_snd(struct snd *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(s[i].x);
-		s[i].x = NULL;
-	}
-}
-
 /* mix src with an optional reflection (delay d samples, gain ge, one-pole low-pass) */
-static void mix_with_echo(float *dst, size_t nd, const struct snd *src, long at, float g,
+static void mix_with_echo(float *dst, size_t nd, const struct tg_test_snd *src, long at, float g,
 			  long d, float ge)
 {
 	size_t i;
@@ -605,27 +549,18 @@ static void mix_with_echo(float *dst, size_t nd, const struct snd *src, long at,
 static int gen_clip(uint64_t *s, const struct arsenal *ars, double snr, int weapon, float *x,
 		    size_t n, double *t, int *bgi_out, int *echo_out, int *clip_out)
 {
-	const struct snd *bg = &gen_bgs[(size_t)(tg_test_rand(s) * NELEM(gen_bgs)) % NELEM(gen_bgs)];
+	const struct tg_test_snd *bg = &gen_bgs[(size_t)(tg_test_rand(s) * NELEM(gen_bgs)) % NELEM(gen_bgs)];
 	int nt = 0, echo = tg_test_rand(s) < 0.3, clip = tg_test_rand(s) < 0.15;
-	double tt = 0.7 + tg_test_rand(s), bgr;
-	size_t st = (size_t)(tg_test_rand(s) * (double)bg->n), k;
+	double tt = 0.7 + tg_test_rand(s);
+	size_t st = (size_t)(tg_test_rand(s) * (double)bg->n);
 	int v0 = ars->weapon[weapon][0], nv = ars->weapon[weapon][1];
 	double shot_rms;
 
 	*bgi_out = (int)(bg - gen_bgs);
 	*echo_out = echo;
 	*clip_out = clip;
-	{
-		const struct snd *g = &ars->guns[v0];
-		size_t m = g->n < (size_t)RATE / 5 ? g->n : (size_t)RATE / 5;
-		shot_rms = tg_test_rms(g->x, m);
-	}
-	/* background RMS over what is used, so silent gaps in speech count */
-	for (k = 0; k < n; k++)
-		x[k] = bg->x[(st + k) % bg->n];
-	bgr = tg_test_rms(x, n);
-	for (k = 0; k < n; k++)
-		x[k] = (float)(0.05 / bgr) * x[k];
+	shot_rms = tg_test_head_rms(&ars->guns[v0], RATE);
+	tg_test_background(x, n, bg, st, 0.05);
 	while (tt < GEN_SECONDS - 2.0 && nt < MAXT - 8) {
 		double u = tg_test_rand(s);
 		long d = echo ? (long)((0.05 + 0.35 * tg_test_rand(s)) * RATE) : 0;
@@ -635,28 +570,22 @@ static int gen_clip(uint64_t *s, const struct arsenal *ars, double snr, int weap
 		if (u < 0.5) {
 			int burst = tg_test_rand(s) < 0.45 ? 3 + (int)(tg_test_rand(s) * 4) : 1, j;
 			for (j = 0; j < burst; j++) {
-				const struct snd *g = &ars->guns[v0 + (int)(tg_test_rand(s) * nv) % nv];
+				const struct tg_test_snd *g = &ars->guns[v0 + (int)(tg_test_rand(s) * nv) % nv];
 				float gj = gain * (float)pow(10.0, (tg_test_rand(s) * 3.0 - 1.5) / 20.0);
 				mix_with_echo(x, n, g, (long)(tt * RATE), gj, d, ge);
 				t[nt++] = tt + (double)g->onset / RATE;
 				tt += 0.08 + 0.07 * tg_test_rand(s);
 			}
 		} else {
-			const struct snd *ng = &gen_negs[(size_t)(tg_test_rand(s) * NELEM(gen_negs)) %
+			const struct tg_test_snd *ng = &gen_negs[(size_t)(tg_test_rand(s) * NELEM(gen_negs)) %
 							 NELEM(gen_negs)];
-			double nr = tg_test_rms(ng->x, ng->n < (size_t)RATE / 5 ? ng->n : (size_t)RATE / 5);
+			double nr = tg_test_head_rms(ng, RATE);
 			float gn = (float)(0.05 / (nr + 1e-9) * pow(10.0, (snr + tg_test_rand(s) * 12.0 - 6.0) / 20.0));
 			mix_with_echo(x, n, ng, (long)(tt * RATE), gn, d, ge);
 		}
 		tt += 0.8 + 1.4 * tg_test_rand(s);
 	}
-	{
-		float drive = clip ? 4.0f : 1.0f;
-		for (k = 0; k < n; k++) {
-			float v = x[k] * drive;
-			x[k] = v > 1.0f ? 1.0f : v < -1.0f ? -1.0f : v;
-		}
-	}
+	tg_test_clip(x, n, clip ? 4.0f : 1.0f);
 	return nt;
 }
 
@@ -733,7 +662,7 @@ static void run_generated(const char *set, uint64_t seed, const struct arsenal *
 			continue;
 		}
 		nt = gen_clip(&s, ars, snr, w, x, n, t, &bgi, &echo, &clp);
-		CHECK_INT(run_shots(x, n, &r), 0);
+		CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
 		score_clip(&r, t, nt, &tp, &fp, &fn, &ndet, &max_err);
 		snprintf(nm, sizeof(nm), "%s%02d", set, clip + 1);
 		debug_clip(nm, &r, t, nt);
@@ -809,11 +738,11 @@ static void test_unseen_weapons(void)
 	 * recall 0.688, F1 0.763; >= 10 dB F1 0.804) */
 	static const struct floors min = { 0.72, 0.80, 0.65, 0.75 };
 
-	if (extract_unseen() == 0 && load_snd(unseen_guns, NELEM(unseen_guns)) == 0)
+	if (extract_unseen() == 0 && tg_test_load_snd(unseen_guns, NELEM(unseen_guns), RATE) == 0)
 		score_other_weapons("unseen", 4004, &unseen_arsenal, "unseen weapons", &min);
 	else
 		SKIP("openarena-data, freedoom or unzip missing (scripts/install-deps): unseen weapons skipped");
-	free_snd(unseen_guns, NELEM(unseen_guns));
+	tg_test_free_snd(unseen_guns, NELEM(unseen_guns));
 }
 
 /*
@@ -828,11 +757,11 @@ static void test_unseen_cube2(void)
 	 * recall 0.700, F1 0.760; >= 10 dB F1 0.803) */
 	static const struct floors min = { 0.72, 0.79, 0.66, 0.77 };
 
-	if (load_snd(cube2_guns, NELEM(cube2_guns)) == 0)
+	if (tg_test_load_snd(cube2_guns, NELEM(cube2_guns), RATE) == 0)
 		score_other_weapons("cube2", 3003, &cube2_arsenal, "Cube 2 weapons", &min);
 	else
 		SKIP("cube2-data missing (scripts/install-deps): Cube 2 weapons skipped");
-	free_snd(cube2_guns, NELEM(cube2_guns));
+	tg_test_free_snd(cube2_guns, NELEM(cube2_guns));
 }
 
 static void test_generated_clips(void)
@@ -841,8 +770,9 @@ static void test_generated_clips(void)
 	struct summary d0, d10, h0, h10;
 	struct reliability rd, rh;
 
-	if (load_snd(gen_guns, NELEM(gen_guns)) < 0 || load_snd(gen_negs, NELEM(gen_negs)) < 0 ||
-	    load_snd(gen_bgs, NELEM(gen_bgs)) < 0) {
+	if (tg_test_load_snd(gen_guns, NELEM(gen_guns), RATE) < 0 ||
+	    tg_test_load_snd(gen_negs, NELEM(gen_negs), RATE) < 0 ||
+	    tg_test_load_snd(gen_bgs, NELEM(gen_bgs), RATE) < 0) {
 		SKIP("sound packages missing (scripts/install-deps): generated clips skipped");
 		goto out;
 	}
@@ -877,9 +807,9 @@ static void test_generated_clips(void)
 	test_unseen_weapons();
 	test_unseen_cube2();
 out:
-	free_snd(gen_guns, NELEM(gen_guns));
-	free_snd(gen_negs, NELEM(gen_negs));
-	free_snd(gen_bgs, NELEM(gen_bgs));
+	tg_test_free_snd(gen_guns, NELEM(gen_guns));
+	tg_test_free_snd(gen_negs, NELEM(gen_negs));
+	tg_test_free_snd(gen_bgs, NELEM(gen_bgs));
 }
 
 static void test_streaming_blocks(void)
@@ -931,7 +861,7 @@ static const struct tg_shot_event *event_near(const struct tg_shots_result *r, d
 }
 
 /* The Hedgewars gun recording for the tests that need one real shot; -1 (after SKIP) without it. */
-static int load_real_gun(struct snd *gun)
+static int load_real_gun(struct tg_test_snd *gun)
 {
 	gun->path = "/usr/share/games/hedgewars/Data/Sounds/gun.ogg";
 	gun->x = NULL;
@@ -939,7 +869,7 @@ static int load_real_gun(struct snd *gun)
 		SKIP("hedgewars-data gun.ogg missing");
 		return -1;
 	}
-	CHECK_INT(load_snd(gun, 1), 0);
+	CHECK_INT(tg_test_load_snd(gun, 1, RATE), 0);
 	return gun->x ? 0 : -1;
 }
 
@@ -951,7 +881,7 @@ static int load_real_gun(struct snd *gun)
  */
 static void test_clipping(void)
 {
-	struct snd gun;
+	struct tg_test_snd gun;
 	size_t n = (size_t)RATE * 4, i;
 	float *x;
 	uint64_t seed = 77;
@@ -963,7 +893,7 @@ static void test_clipping(void)
 	x = malloc(n * sizeof(*x));
 	CHECK(x != NULL);
 	if (!x) {
-		free_snd(&gun, 1);
+		tg_test_free_snd(&gun, 1);
 		return;
 	}
 	for (int c = 0; c < 4; c++) {
@@ -981,7 +911,7 @@ static void test_clipping(void)
 			if (c == 2)
 				x[i] *= 0.5f;
 		}
-		CHECK_INT(run_shots(x, n, &r), 0);
+		CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
 		e1 = event_near(&r, (double)(at + (long)gun.onset) / RATE);
 		e2 = c == 3 ? event_near(&r, (double)(at2 + (long)gun.onset) / RATE) : NULL;
 		printf("clipping, %s: %s%s\n", what[c], e1 ? (e1->clipped ? "clipped" : "not clipped") : "no event",
@@ -996,7 +926,7 @@ static void test_clipping(void)
 		}
 		tg_shots_result_release(&r);
 	}
-	free_snd(&gun, 1);
+	tg_test_free_snd(&gun, 1);
 	free(x);
 }
 
@@ -1025,7 +955,7 @@ static void resonate(float *x, size_t n, double f, double bw)
 
 static void test_growing_sounds(void)
 {
-	struct snd gun;
+	struct tg_test_snd gun;
 	const size_t n = (size_t)RATE * 3, bang = (size_t)RATE * 12 / 1000, voice = (size_t)RATE * 35 / 100;
 	const long at = RATE;
 	float *x, *v;
@@ -1040,7 +970,7 @@ static void test_growing_sounds(void)
 	if (!x || !v) {
 		free(x);
 		free(v);
-		free_snd(&gun, 1);
+		tg_test_free_snd(&gun, 1);
 		return;
 	}
 	for (int c = 0; c < 3; c++) {
@@ -1072,7 +1002,7 @@ static void test_growing_sounds(void)
 		} else {
 			tg_test_mix(x, n, gun.x, gun.n, at, 0.5f / gun.peak);
 		}
-		CHECK_INT(run_shots(x, n, &r), 0);
+		CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
 		e = event_near(&r, (double)(at + (long)gun.onset) / RATE);
 		printf("%s: %s (score %.1f, harmonicity %.2f, tail %.1f dB)\n", what[c],
 		       e ? tg_shots_class_name(e->cls) : "no event", e ? e->score : 0.0,
@@ -1084,43 +1014,11 @@ static void test_growing_sounds(void)
 	}
 	free(x);
 	free(v);
-	free_snd(&gun, 1);
-}
-
-static void test_ranging(void)
-{
-	double lo, hi;
-	struct tg_shot_event ev[2];
-	struct tg_ranging rg[2];
-
-	CHECK_NEAR(tg_ranging_sound_speed(20.0), 343.21, 0.01);
-	CHECK_NEAR(tg_ranging_sound_speed(0.0), 331.3, 1e-9);
-	/* dt 0.5 s at 20 C, 800-900 m/s */
-	CHECK_INT(tg_ranging_distance(0.5, 20.0, 800.0, 900.0, &lo, &hi), 0);
-	CHECK_NEAR(hi, 0.5 * 343.2122 * 800.0 / (800.0 - 343.2122), 0.05);
-	CHECK_NEAR(lo, 0.5 * 343.2122 * 900.0 / (900.0 - 343.2122), 0.05);
-	CHECK(lo < hi);
-	/* subsonic speeds are refused */
-	CHECK(tg_ranging_distance(0.5, 20.0, 300.0, 900.0, &lo, &hi) < 0);
-	/* a bright short crack then a gunshot 0.3 s later */
-	memset(ev, 0, sizeof(ev));
-	ev[0].time_s = 1.0;
-	ev[0].cls = TG_SHOT_IMPULSE;
-	ev[0].centroid_hz = 4000.0f;
-	ev[0].decay_ms = 20.0f;
-	ev[1].time_s = 1.3;
-	ev[1].cls = TG_SHOT_GUNSHOT;
-	ev[1].centroid_hz = 600.0f;
-	ev[1].decay_ms = 300.0f;
-	CHECK_INT(tg_ranging_find(ev, 2, 20.0, 700.0, 1000.0, rg, 2), 1);
-	CHECK_NEAR(rg[0].dt_s, 0.3, 1e-9);
-	/* a blast with no crack before it: nothing */
-	CHECK_INT(tg_ranging_find(ev + 1, 1, 20.0, 700.0, 1000.0, rg, 2), 0);
+	tg_test_free_snd(&gun, 1);
 }
 
 int main(void)
 {
-	RUN(test_ranging);
 	RUN(test_streaming_blocks);
 	RUN(test_clipping);
 	RUN(test_growing_sounds);
