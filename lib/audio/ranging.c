@@ -3,15 +3,15 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/error.h"
 
 #define MIN_DT_S 0.002     /* closer than ~1.5 m the two cannot be told apart */
-#define VOLLEY_GAP_S 0.25  /* automatic fire: shots 60-200 ms apart */
-#define MAX_VOLLEY 64     /* cracks of one volley considered together */
-/* the blasts of one volley follow their cracks at one interval, give or
- * take the spread of the bullets' speeds (+-10 m/s: 7 ms at 500 m) and
- * the onset times */
+#define MAX_EPISODE 64     /* cracks considered together (bounds the cost) */
+/* the blasts of one gun at one place follow their cracks at one interval,
+ * give or take the spread of the bullets' speeds (+-10 m/s: 7 ms at
+ * 500 m) and the onset times */
 #define PAIR_TOL_S 0.010
 
 double tg_ranging_sound_speed(double temp_c)
@@ -35,55 +35,6 @@ int tg_ranging_distance(double dt, double temp_c, double v_min, double v_max,
 	return 0;
 }
 
-/* The gunshot nearest to time t within tol that no crack has taken, or -1. */
-static long nearest_blast(const struct tg_shot_event *ev, const size_t *shot, size_t nshot,
-			  const unsigned char *used, double t, double tol)
-{
-	size_t lo = 0, hi = nshot;
-	long best = -1;
-	double bd = tol;
-
-	while (lo < hi) {          /* first shot at or after t - tol */
-		size_t mid = lo + (hi - lo) / 2;
-		if (ev[shot[mid]].time_s < t - tol)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < nshot && ev[shot[lo]].time_s <= t + tol; lo++)
-		if (!used[lo] && fabs(ev[shot[lo]].time_s - t) <= bd) {
-			bd = fabs(ev[shot[lo]].time_s - t);
-			best = (long)lo;
-		}
-	return best;
-}
-
-/*
- * How many cracks of the volley find an untaken blast dt after them; with
- * take, pair them (into out, from *k on) and mark their blasts taken.
- */
-static int volley_pairs(const struct tg_shot_event *ev, const size_t *crack, size_t ncrack,
-			const size_t *shot, size_t nshot, unsigned char *used, double dt, int take,
-			struct tg_ranging *out, size_t *k, size_t max)
-{
-	int found = 0;
-
-	for (size_t c = 0; c < ncrack; c++) {
-		long b = nearest_blast(ev, shot, nshot, used, ev[crack[c]].time_s + dt, PAIR_TOL_S);
-		if (b < 0)
-			continue;
-		found++;
-		if (!take || *k >= max)
-			continue;
-		used[b] = 1;
-		out[*k].crack = crack[c];
-		out[*k].bang = shot[b];
-		out[*k].dt_s = ev[shot[b]].time_s - ev[crack[c]].time_s;
-		(*k)++;
-	}
-	return found;
-}
-
 static int cmp_crack(const void *a, const void *b)
 {
 	const struct tg_ranging *x = a, *y = b;
@@ -91,58 +42,145 @@ static int cmp_crack(const void *a, const void *b)
 	return x->crack < y->crack ? -1 : x->crack > y->crack;
 }
 
-/*
- * Pair the cracks of one volley: at the interval at which most of them
- * find an untaken blast (the first crack's of equals, then the earliest),
- * tried at every blast that could follow one of them.
- */
-static void pair_volley(const struct tg_shot_event *ev, const size_t *vol, size_t nv,
-			const size_t *shot, size_t nshot, unsigned char *used, double dt_max,
-			struct tg_ranging *out, size_t *k, size_t max)
+/* The first of the gunshots shot[0..nshot) (time order) at or after t. */
+static size_t first_after(const struct tg_shot_event *ev, const size_t *shot, size_t nshot,
+			  double t)
 {
-	double best_dt = -1.0;
-	int best = 0;
+	size_t lo = 0, hi = nshot;
 
-	for (size_t j = 0; j < nv; j++)
-		for (size_t b = 0; b < nshot; b++) {
-			double dt = ev[shot[b]].time_s - ev[vol[j]].time_s;
-			int m;
-			if (dt < MIN_DT_S || used[b])
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ev[shot[mid]].time_s < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The untaken gunshot nearest to crack time tc + dt within PAIR_TOL_S and
+ * physically after the crack (MIN_DT_S to dt_max), or -1.
+ */
+static long nearest_blast(const struct tg_shot_event *ev, const size_t *shot, size_t nshot,
+			  const unsigned char *used, double tc, double dt, double dt_max)
+{
+	const double t = tc + dt;
+	size_t lo = first_after(ev, shot, nshot, t - PAIR_TOL_S);
+	long best = -1;
+	double bd = PAIR_TOL_S;
+
+	for (; lo < nshot && ev[shot[lo]].time_s <= t + PAIR_TOL_S; lo++) {
+		double tb = ev[shot[lo]].time_s;
+		if (!used[lo] && fabs(tb - t) <= bd && tb - tc >= MIN_DT_S && tb - tc <= dt_max) {
+			bd = fabs(tb - t);
+			best = (long)lo;
+		}
+	}
+	return best;
+}
+
+struct pairing {
+	const struct tg_shot_event *ev;
+	const size_t *shot;        /* gunshot event indices, in time order */
+	size_t nshot;
+	unsigned char *used;       /* per shot[] entry: taken by a crack */
+	unsigned char *paired;     /* per crack of the episode */
+	double dt_max;
+};
+
+/*
+ * How many unpaired cracks of the episode find an untaken blast dt after
+ * them; with out, pair them (from out[*k] on, at most max) and mark both.
+ */
+static int pairs_at(struct pairing *p, const size_t *crack, size_t nc, double dt,
+		    struct tg_ranging *out, size_t *k, size_t max)
+{
+	int found = 0;
+
+	for (size_t c = 0; c < nc; c++) {
+		long b;
+		if (p->paired[c])
+			continue;
+		b = nearest_blast(p->ev, p->shot, p->nshot, p->used, p->ev[crack[c]].time_s, dt,
+				  p->dt_max);
+		if (b < 0)
+			continue;
+		found++;
+		if (!out || *k >= max)
+			continue;
+		p->used[b] = 1;
+		p->paired[c] = 1;
+		out[*k].crack = crack[c];
+		out[*k].bang = p->shot[b];
+		out[*k].dt_s = p->ev[p->shot[b]].time_s - p->ev[crack[c]].time_s;
+		(*k)++;
+	}
+	return found;
+}
+
+/*
+ * Pair the cracks of one episode: the interval at which most of its
+ * unpaired cracks find an untaken blast (the shortest of equals: a crack
+ * whose blast was missed must not take a later crack's), tried at every
+ * blast that could follow one of them; again for the cracks left
+ * (another gun, at another distance), until no crack finds a blast.
+ */
+static void pair_episode(struct pairing *p, const size_t *crack, size_t nc,
+			 struct tg_ranging *out, size_t *k, size_t max)
+{
+	while (*k < max) {
+		double best_dt = -1.0;
+		int best = 0;
+
+		for (size_t j = 0; j < nc; j++) {
+			if (p->paired[j])
 				continue;
-			if (dt > dt_max)
-				break;
-			m = volley_pairs(ev, vol, nv, shot, nshot, used, dt, 0, NULL, NULL, 0);
-			if (m > best) {
-				best = m;
-				best_dt = dt;
+			double tc = p->ev[crack[j]].time_s;
+			for (size_t b = first_after(p->ev, p->shot, p->nshot, tc + MIN_DT_S);
+			     b < p->nshot; b++) {
+				double dt = p->ev[p->shot[b]].time_s - tc;
+				int m;
+				if (dt < MIN_DT_S || p->used[b])
+					continue;
+				if (dt > p->dt_max)
+					break;
+				m = pairs_at(p, crack, nc, dt, NULL, NULL, 0);
+				if (m > best || (m == best && dt < best_dt)) {
+					best = m;
+					best_dt = dt;
+				}
 			}
 		}
-	if (best)
-		volley_pairs(ev, vol, nv, shot, nshot, used, best_dt, 1, out, k, max);
+		if (!best)
+			break;
+		pairs_at(p, crack, nc, best_dt, out, k, max);
+	}
 }
 
 int tg_ranging_find(const struct tg_shot_event *ev, size_t n, double temp_c,
 		    double v_min, double v_max, struct tg_ranging *out, size_t max)
 {
-	double c, dt_max, lo, hi;
-	size_t i, k = 0, nshot = 0, ncrack = 0, *shot, *crack;
-	unsigned char *used;
+	struct pairing p;
+	double c, lo, hi;
+	size_t i, j, k = 0, nshot = 0, ncrack = 0, *shot, *crack;
 	int ret;
 
 	if ((ret = tg_ranging_distance(0.0, temp_c, v_min, v_max, &lo, &hi)) < 0)
 		return ret;
 	c = tg_ranging_sound_speed(temp_c);
+	memset(&p, 0, sizeof(p));
+	p.ev = ev;
 	/* the longest interval: the farthest gun with the fastest bullet
 	 * still gives dt = d (v - c) / (c v) at most this */
-	dt_max = TG_RANGING_MAX_M * (v_max - c) / (c * v_max);
+	p.dt_max = TG_RANGING_MAX_M * (v_max - c) / (c * v_max);
 	shot = malloc((n ? n : 1) * sizeof(*shot));
 	crack = malloc((n ? n : 1) * sizeof(*crack));
-	used = calloc(n ? n : 1, 1);
-	if (!shot || !crack || !used) {
-		free(shot);
-		free(crack);
-		free(used);
-		return tg_error(TG_ENOMEM, "ranging: out of memory");
+	p.used = calloc(n ? n : 1, 1);
+	p.paired = calloc(MAX_EPISODE, 1);
+	if (!shot || !crack || !p.used || !p.paired) {
+		ret = tg_error(TG_ENOMEM, "ranging: out of memory");
+		goto out;
 	}
 	for (i = 0; i < n; i++) {
 		if (ev[i].cls == TG_SHOT_GUNSHOT)
@@ -150,25 +188,31 @@ int tg_ranging_find(const struct tg_shot_event *ev, size_t n, double temp_c,
 		else if (ev[i].cls == TG_SHOT_CRACK)
 			crack[ncrack++] = i;
 	}
-	/* volleys (cracks each at most VOLLEY_GAP_S after the one before),
-	 * the latest first: a blast that follows two volleys' cracks is the
-	 * nearer one's, and a volley whose blast was not detected must not
-	 * take a later volley's */
-	for (i = ncrack; i > 0 && k < max;) {
-		size_t end = i, start = i - 1;
-		while (start > 0 && end - start < MAX_VOLLEY &&
-		       ev[crack[start]].time_s - ev[crack[start - 1]].time_s <= VOLLEY_GAP_S)
-			start--;
-		pair_volley(ev, crack + start, end - start, shot, nshot, used, dt_max, out, &k, max);
-		i = start;
+	p.shot = shot;
+	p.nshot = nshot;
+	/* episodes: cracks each within dt_max of the one before (a blast may
+	 * follow several later cracks before its own crack's volley ends), at
+	 * most MAX_EPISODE of them */
+	for (i = 0; i < ncrack && k < max; i = j) {
+		for (j = i + 1; j < ncrack && j - i < MAX_EPISODE &&
+				ev[crack[j]].time_s - ev[crack[j - 1]].time_s <= p.dt_max; j++)
+			;
+		memset(p.paired, 0, MAX_EPISODE);
+		pair_episode(&p, crack + i, j - i, out, &k, max);
 	}
-	for (i = 0; i < k; i++) {
+	for (i = j = 0; i < k; i++) {
 		out[i].c_ms = c;
-		tg_ranging_distance(out[i].dt_s, temp_c, v_min, v_max, &out[i].d_min_m, &out[i].d_max_m);
+		if (tg_ranging_distance(out[i].dt_s, temp_c, v_min, v_max, &out[i].d_min_m,
+					&out[i].d_max_m) == 0)
+			out[j++] = out[i];
 	}
+	k = j;
 	qsort(out, k, sizeof(*out), cmp_crack);
+	ret = (int)k;
+out:
 	free(shot);
 	free(crack);
-	free(used);
-	return (int)k;
+	free(p.used);
+	free(p.paired);
+	return ret;
 }

@@ -15,13 +15,14 @@
  *
  * A pair is only reported when a crack (an event of class TG_SHOT_CRACK:
  * short, bright, abrupt; see shotfeat.h) is followed by a gunshot-class
- * blast within the window that the speeds and a maximum range of
- * TG_RANGING_MAX_M imply.  The cracks of a volley (automatic fire: each
- * at most 250 ms after the one before) come from one gun at one place, so
- * their blasts follow at one interval: the interval at which most of
- * them find a blast is taken (the earliest of equals), and each crack is
- * paired with the blast within 10 ms of it.  A single crack takes the
- * first blast after it.
+ * blast 2 ms to dt_max later, dt_max being what the speeds and a maximum
+ * range of TG_RANGING_MAX_M imply.  One gun at one place fires its
+ * bullets at one interval ahead of its blasts, and a far gun's blasts
+ * arrive after later cracks, so cracks each within dt_max of the one
+ * before form an episode (at most 64): the interval at which most of its
+ * cracks find a blast within 10 ms is taken (the shortest of equals),
+ * those cracks are paired, and the rest are paired again the same way
+ * (another gun at another distance).  A blast is taken once.
  */
 #ifndef TG_AUDIO_RANGING_H
 #define TG_AUDIO_RANGING_H
@@ -53,7 +54,8 @@ int tg_ranging_distance(double dt, double temp_c, double v_min, double v_max,
 
 /*
  * Find crack-bang pairs among events (time order).  Writes up to max pairs
- * to out and returns how many, or a negative TG_E* code (TG_ENOMEM,
+ * to out in the cracks' order (the earliest episodes first when there are
+ * more) and returns how many, or a negative TG_E* code (TG_ENOMEM,
  * TG_EINVAL for impossible speeds).
  */
 int tg_ranging_find(const struct tg_shot_event *ev, size_t n, double temp_c,

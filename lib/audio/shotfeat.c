@@ -88,7 +88,7 @@ int64_t tg_shot_onset(struct tg_shot_window *w, int64_t lo, int64_t from, int64_
  * difference) lies within 3.5 ms of its sharpest point, above what the
  * 3-30 ms before the onset carry.  A supersonic bullet's shock wave (an
  * N-wave of 0.15-0.4 ms, then its ground reflection 0.3-2 ms later) puts
- * nearly all of it there (0.7-1); a muzzle blast, a clap or a drum keeps
+ * nearly all of it there (0.8-1, most above 0.95); a muzzle blast, a clap or a drum keeps
  * ringing for tens of ms (under 0.4).
  */
 static float compactness(const float *x, int64_t w0, int64_t w1, int64_t onset, int64_t ms)

@@ -32,8 +32,13 @@
  *        harmonicity best normalised autocorrelation at voice-pitch lags
  *                    (2.5-12.5 ms) 20-120 ms after the onset: a voice or a
  *                    note is periodic, a blast and its reverberation not;
+ *        compact     share of the first 40 ms of first-difference energy
+ *                    within 3.5 ms of its sharpest sample;
  *   3. classify with an explainable score (shotfeat.c, tg_shot_score(): each
  *      feature adds or removes points for a documented physical reason);
+ *      before that, a compact, bright, abrupt event that stands out is a
+ *      supersonic crack (tg_shot_is_crack()): not a shot, not a chain's
+ *      first shot, not an echo;
  *   4. bursts: the first 15 ms of a chain's first shot (its first
  *      difference: the impulsive, high-frequency part) is a template;
  *      after every shot the next 450 ms are scanned with it (normalised
@@ -52,8 +57,8 @@
  *      to the walls and the air, and arrives 6 dB or more down) and carries
  *      energy above 2 kHz.  A repeat (scanned or tested) also needs its own
  *      score above -6: the match alone does not make a shot of an event
- *      that nothing else says is a blast.  Any other event within 450 ms of a gunshot is
- *      an echo or the blast's own ringing, unless it is gunshot-like and
+ *      that nothing else says is a blast.  Any other event (but a crack)
+ *      within 450 ms of a gunshot is an echo or the blast's own ringing, unless it is gunshot-like and
  *      stands >= 6 dB out of the tail.  Gunshots <= 200 ms apart form a
  *      burst;
  *   6. confidence: calibrated (Platt scaling on generated development
@@ -92,7 +97,7 @@ struct tg_shot_event {
 	float tail_db;
 	float jump_db;         /* first 10 ms peak over the 3-30 ms before it */
 	float compact;         /* share of the first 40 ms of added high-frequency energy
-	                        * (first difference) within 3 ms of its peak, 0..1 */
+	                        * (first difference) within 3.5 ms of its sharpest sample, 0..1 */
 	float harmonicity;    /* periodicity 20-120 ms after the onset, 0..1 (voice, music);
 	                         * measured for gunshot-like events and chain candidates only */
 	float strength;       /* onset strength, dB (onset.h) */

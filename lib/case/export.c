@@ -27,8 +27,9 @@ static const struct {
 			"compare the footage with the sun's position." },
 	{ "shots", "Impulsive sounds detected on a spectral-flux onset function and classified "
 		   "as gunshots by an explainable score of physical features (rise time, "
-		   "bandwidth, decay); echoes and bursts grouped; crack-bang ranging when both "
-		   "are heard." },
+		   "bandwidth, decay); echoes and bursts grouped; supersonic cracks told apart "
+		   "(not counted as shots) and paired with their muzzle blasts for crack-bang "
+		   "ranging." },
 	{ "vpdq", "vPDQ: PDQ perceptual hashes of one frame a second (Meta ThreatExchange "
 		  "compatible), to find re-uploads, re-encodes and sub-clips." },
 	{ "tmk", "TMK+PDQF temporal signature of the whole video (Meta ThreatExchange "

@@ -100,29 +100,41 @@ static void add_crack(float *x, size_t n, double t, double T, double amp, double
 	}
 }
 
-/* One scene: background, volleys of crack + blast; returns the number of shots. */
+/*
+ * One scene: background, volleys of crack + blast; returns the number of
+ * shots.  guns = 1: one gun at one place (its bullets +-1 % in speed);
+ * otherwise each volley from its own place.  Volleys start 0.4-3 s after
+ * the last crack, so a far gun's blasts arrive after the next volley's
+ * cracks.
+ */
 static int make_scene(uint64_t *s, float *x, size_t n, struct shot_truth *tr, double snr_db,
-		      int with_cracks)
+		      int with_cracks, int guns)
 {
 	const struct tg_test_snd *bg = &backgrounds[(size_t)(tg_test_rand(s) * NELEM(backgrounds))];
 	const struct tg_test_snd *bl = &blasts[(size_t)(tg_test_rand(s) * NELEM(blasts))];
 	const double c = tg_ranging_sound_speed(TEMP_C);
 	size_t st = (size_t)(tg_test_rand(s) * (double)bg->n);
 	double gain, t = 1.0 + tg_test_rand(s);
+	double d = 30.0 + 570.0 * tg_test_rand(s), v0 = 650.0 + 300.0 * tg_test_rand(s);
+	double T = 150e-6 + 200e-6 * tg_test_rand(s);
 	int nt = 0;
 
 	tg_test_background(x, n, bg, st, 0.05);
 	gain = 0.05 / tg_test_head_rms(bl, RATE) * pow(10.0, snr_db / 20.0);
 	while (nt < MAXS - 3) {
-		double d = 30.0 + 570.0 * tg_test_rand(s), v = 650.0 + 300.0 * tg_test_rand(s);
-		double dt = d / c - d / v, T = 150e-6 + 200e-6 * tg_test_rand(s);
 		int shots = 1 + (int)(tg_test_rand(s) * 3), j;
 
-		if (t + 0.3 * shots + dt > SECONDS - 1.0)
+		if (guns != 1) {
+			d = 30.0 + 570.0 * tg_test_rand(s);
+			v0 = 650.0 + 300.0 * tg_test_rand(s);
+			T = 150e-6 + 200e-6 * tg_test_rand(s);
+		}
+		if (t + 0.15 * shots + d / c > SECONDS - 1.0)
 			break;
 		for (j = 0; j < shots; j++) {
 			double amp = gain * bl->peak * pow(10.0, 20.0 * tg_test_rand(s) / 20.0);
 			double rd = 0.3e-3 + 1.7e-3 * tg_test_rand(s), rg = 0.4 + 0.4 * tg_test_rand(s);
+			double v = v0 * (1.0 + 0.01 * (2.0 * tg_test_rand(s) - 1.0)), dt = d / c - d / v;
 			if (with_cracks)
 				add_crack(x, n, t, T, amp, rd, rg);
 			tg_test_mix(x, n, bl->x, bl->n, (long)((t + dt) * RATE) - (long)bl->onset,
@@ -133,7 +145,7 @@ static int make_scene(uint64_t *s, float *x, size_t n, struct shot_truth *tr, do
 			nt++;
 			t += 0.1 + 0.05 * tg_test_rand(s);
 		}
-		t += dt + 1.5 + 1.5 * tg_test_rand(s);
+		t += 0.3 + 2.6 * tg_test_rand(s);
 	}
 	tg_test_clip(x, n, 1.0f);
 	return nt;
@@ -207,20 +219,44 @@ static void tally_scene(struct crack_tally *ct, const struct tg_shots_result *r,
 	}
 }
 
-static void test_crack_bang_scenes(void)
+static void print_tally(const struct crack_tally *w, const struct crack_tally *wo, const char *title)
+{
+	printf("\n### Crack-bang scenes: %s (%d clips of %d s, blasts at 20 and 10 dB SNR)\n\n",
+	       title, CLIPS, SECONDS);
+	printf("| measure | with cracks | without |\n|---|---|---|\n");
+	printf("| shots (crack + blast) | %d | %d |\n", w->shots, wo->shots);
+	printf("| cracks found as cracks (5 ms) | %d (%.2f) | - |\n", w->cracks_found,
+	       (double)w->cracks_found / w->shots);
+	printf("| cracks taken for gunshots | %d | - |\n", w->cracks_as_shots);
+	printf("| blasts found as gunshots (20 ms) | %d (%.2f) | %d (%.2f) |\n", w->bangs_found,
+	       (double)w->bangs_found / w->shots, wo->bangs_found,
+	       (double)wo->bangs_found / wo->shots);
+	printf("| gunshots reported | %d | %d |\n", w->shots_det, wo->shots_det);
+	printf("| crack-bang pairs reported | %d | %d |\n", w->pairs, wo->pairs);
+	printf("| pairs of the right crack and blast | %d (%.2f of reported, %.2f of the %d "
+	       "with both found) | - |\n", w->pairs_right,
+	       w->pairs ? (double)w->pairs_right / w->pairs : 0.0,
+	       w->pairs_possible ? (double)w->pairs_right / w->pairs_possible : 0.0,
+	       w->pairs_possible);
+	printf("| true distance in the reported range | %d of %d | - |\n", w->in_range,
+	       w->pairs_right);
+	printf("| mean dt error of right pairs | %.2f ms | - |\n",
+	       w->pairs_right ? 1000.0 * w->dt_err_sum / w->pairs_right : 0.0);
+}
+
+/* Scenes of one kind (guns: see make_scene), with and without their cracks. */
+static void run_scenes(uint64_t seed, int guns, struct crack_tally *with, struct crack_tally *without)
 {
 	static const double snrs[] = { 20.0, 10.0 };
 	size_t n = (size_t)SECONDS * RATE;
 	float *x = malloc(n * sizeof(float));
 	struct shot_truth tr[MAXS];
-	struct crack_tally with = { 0 }, without = { 0 };
-	uint64_t s = 5005;
+	uint64_t s = seed;
 
 	CHECK(x != NULL);
 	if (!x)
 		return;
 	for (int clip = 0; clip < CLIPS; clip++) {
-		double snr = snrs[clip % 2];
 		uint64_t s0 = s;
 		struct tg_shots_result r;
 		int nt;
@@ -229,41 +265,30 @@ static void test_crack_bang_scenes(void)
 		 * change in the count of the blasts */
 		for (int wc = 1; wc >= 0; wc--) {
 			s = s0;
-			nt = make_scene(&s, x, n, tr, snr, wc);
+			nt = make_scene(&s, x, n, tr, snrs[clip % 2], wc, guns);
 			if (wc && getenv("TG_RANGING_WRITE")) {
 				/* the clip as raw f32le, for offline study */
 				char path[512];
-				snprintf(path, sizeof(path), "%s/rg%02d.raw", getenv("TG_RANGING_WRITE"), clip);
+				snprintf(path, sizeof(path), "%s/rg%d-%02d.raw", getenv("TG_RANGING_WRITE"),
+					 guns, clip);
 				tg_test_write_raw(path, x, n);
 			}
 			CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
-			tally_scene(wc ? &with : &without, &r, tr, nt, wc);
+			tally_scene(wc ? with : without, &r, tr, nt, wc);
 			tg_shots_result_release(&r);
 		}
 	}
-	printf("\n### Crack-bang scenes (%d clips of %d s, SNR of the blasts 20 and 10 dB, "
-	       "seed 5005)\n\n", CLIPS, SECONDS);
-	printf("| measure | with cracks | without |\n|---|---|---|\n");
-	printf("| shots (crack + blast) | %d | %d |\n", with.shots, without.shots);
-	printf("| cracks found as cracks (5 ms) | %d (%.2f) | - |\n", with.cracks_found,
-	       (double)with.cracks_found / with.shots);
-	printf("| cracks taken for gunshots | %d | - |\n", with.cracks_as_shots);
-	printf("| blasts found as gunshots (20 ms) | %d (%.2f) | %d (%.2f) |\n", with.bangs_found,
-	       (double)with.bangs_found / with.shots, without.bangs_found,
-	       (double)without.bangs_found / without.shots);
-	printf("| gunshots reported | %d | %d |\n", with.shots_det, without.shots_det);
-	printf("| crack-bang pairs reported | %d | %d |\n", with.pairs, without.pairs);
-	printf("| pairs of the right crack and blast | %d (%.2f of reported, %.2f of the %d "
-	       "with both found) | - |\n", with.pairs_right,
-	       with.pairs ? (double)with.pairs_right / with.pairs : 0.0,
-	       with.pairs_possible ? (double)with.pairs_right / with.pairs_possible : 0.0,
-	       with.pairs_possible);
-	printf("| true distance in the reported range | %d of %d | - |\n", with.in_range,
-	       with.pairs_right);
-	printf("| mean dt error of right pairs | %.2f ms | - |\n",
-	       with.pairs_right ? 1000.0 * with.dt_err_sum / with.pairs_right : 0.0);
+	free(x);
+}
+
+static void test_crack_bang_scenes(void)
+{
+	struct crack_tally with = { 0 }, without = { 0 }, many = { 0 }, many_wo = { 0 };
+
+	run_scenes(5005, 1, &with, &without);
+	print_tally(&with, &without, "one gun a scene (seed 5005)");
 	/* floors from the measured figures with a margin (docs/audio.md) */
-	CHECK((double)with.cracks_found / with.shots >= 0.8);
+	CHECK((double)with.cracks_found / with.shots >= 0.7);
 	CHECK(with.cracks_as_shots <= with.shots / 50);
 	CHECK(without.pairs <= without.shots / 100);
 	CHECK(with.pairs > 0 && (double)with.pairs_right / with.pairs >= 0.85);
@@ -271,7 +296,12 @@ static void test_crack_bang_scenes(void)
 	CHECK(with.in_range >= with.pairs_right * 97 / 100);
 	/* a crack must not cost its blast: no more than 3 % fewer found */
 	CHECK(with.bangs_found >= without.bangs_found - without.shots * 3 / 100);
-	free(x);
+	/* several guns at several distances whose volleys interleave: which
+	 * crack goes with which blast is then ambiguous; measured, not held
+	 * to a floor beyond the right distance of the right pairs */
+	run_scenes(5105, 0, &many, &many_wo);
+	print_tally(&many, &many_wo, "each volley from its own place (seed 5105)");
+	CHECK(many.in_range >= many.pairs_right * 97 / 100);
 }
 
 static void test_formula(void)
@@ -296,7 +326,14 @@ static void set_event(struct tg_shot_event *e, double t, enum tg_shot_class cls)
 	e->cls = cls;
 }
 
-/* Pairing on event lists: the order of blasts follows the order of cracks. */
+static int cmp_time(const void *a, const void *b)
+{
+	const struct tg_shot_event *x = a, *y = b;
+
+	return x->time_s < y->time_s ? -1 : x->time_s > y->time_s;
+}
+
+/* Pairing on event lists: one interval per gun, each blast taken once. */
 static void test_pairing(void)
 {
 	struct tg_shot_event ev[12];
@@ -328,6 +365,33 @@ static void test_pairing(void)
 	set_event(&ev[2], 3.4, TG_SHOT_GUNSHOT);
 	CHECK_INT(tg_ranging_find(ev, 3, 20.0, 600.0, 1000.0, rg, 8), 1);
 	CHECK_INT((int)rg[0].crack, 1);
+	/* a far gun (dt 0.666 s) firing two bursts of three 0.5 s apart: the
+	 * second burst's cracks come before the first burst's blasts */
+	for (int b = 0; b < 2; b++)
+		for (int j = 0; j < 3; j++) {
+			set_event(&ev[b * 3 + j], 1.0 + 0.5 * b + 0.1 * j, TG_SHOT_CRACK);
+			set_event(&ev[6 + b * 3 + j], 1.666 + 0.5 * b + 0.1 * j, TG_SHOT_GUNSHOT);
+		}
+	/* time order: 1.0 1.1 1.2 1.5 1.6 1.7 (cracks) 1.666 ... (blasts) */
+	qsort(ev, 12, sizeof(ev[0]), cmp_time);
+	CHECK_INT(tg_ranging_find(ev, 12, 20.0, 600.0, 1000.0, rg, 8), 6);
+	for (int k = 0; k < 6; k++)
+		CHECK_NEAR(rg[k].dt_s, 0.666, 1e-9);
+	/* two single shots 0.5 s apart from 500 m (dt 1.33 s), the first
+	 * blast missed: the second crack's blast is not the first's */
+	set_event(&ev[0], 1.0, TG_SHOT_CRACK);
+	set_event(&ev[1], 1.5, TG_SHOT_CRACK);
+	set_event(&ev[2], 2.83, TG_SHOT_GUNSHOT);
+	CHECK_INT(tg_ranging_find(ev, 3, 20.0, 600.0, 1000.0, rg, 8), 1);
+	CHECK_INT((int)rg[0].crack, 1);
+	/* a blast just before a crack is never its blast (a gun within a few
+	 * metres: dt under the pairing tolerance) */
+	set_event(&ev[0], 1.000, TG_SHOT_CRACK);
+	set_event(&ev[1], 1.004, TG_SHOT_GUNSHOT);
+	set_event(&ev[2], 1.116, TG_SHOT_GUNSHOT);
+	set_event(&ev[3], 1.120, TG_SHOT_CRACK);
+	CHECK_INT(tg_ranging_find(ev, 4, 20.0, 600.0, 1000.0, rg, 8), 1);
+	CHECK(rg[0].dt_s > 0.0);
 	/* subsonic speeds are refused here too */
 	CHECK(tg_ranging_find(ev, 3, 20.0, 300.0, 1000.0, rg, 8) < 0);
 }
@@ -347,6 +411,7 @@ static void test_negatives_are_not_cracks(void)
 		const struct tg_test_snd *bg = &backgrounds[clip % NELEM(backgrounds)];
 		struct tg_shots_result r;
 		struct tg_ranging rg[MAXS];
+		int np;
 		size_t st = (size_t)(tg_test_rand(&s) * (double)bg->n);
 		double snr = clip % 2 ? 10.0 : 20.0;
 
@@ -361,13 +426,16 @@ static void test_negatives_are_not_cracks(void)
 		tg_test_clip(x, n, 1.0f);
 		CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
 		cracks += (int)r.n_cracks;
-		pairs += tg_ranging_find(r.events, r.n_events, TEMP_C, V_MIN, V_MAX, rg, MAXS);
+		np = tg_ranging_find(r.events, r.n_events, TEMP_C, V_MIN, V_MAX, rg, MAXS);
+		CHECK(np >= 0);
+		pairs += np > 0 ? np : 0;
 		tg_shots_result_release(&r);
 	}
 	printf("\n### Hard negatives (claps, snares, kick, tom, wood, sidestick, hammer, body "
 	       "impact; seed 6006)\n\n%d placed: %d taken for cracks, %d crack-bang pairs\n",
 	       placed, cracks, pairs);
-	CHECK(cracks <= placed / 50);
+	CHECK(cracks <= 2);
+	CHECK(pairs <= 1);
 	free(x);
 }
 
@@ -381,6 +449,7 @@ static void test_conformance_has_no_cracks(void)
 	for (int i = 1; i <= 10; i++) {
 		struct tg_shots_result r;
 		struct tg_ranging rg[MAXS];
+		int np;
 		size_t n;
 		float *x;
 
@@ -392,7 +461,9 @@ static void test_conformance_has_no_cracks(void)
 		files++;
 		CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
 		cracks += (int)r.n_cracks;
-		pairs += tg_ranging_find(r.events, r.n_events, TEMP_C, V_MIN, V_MAX, rg, MAXS);
+		np = tg_ranging_find(r.events, r.n_events, TEMP_C, V_MIN, V_MAX, rg, MAXS);
+		CHECK(np >= 0);
+		pairs += np > 0 ? np : 0;
 		tg_shots_result_release(&r);
 		free(x);
 	}
