@@ -85,7 +85,7 @@ struct pairing {
 	const size_t *shot;        /* gunshot event indices, in time order */
 	size_t nshot;
 	unsigned char *used;       /* per shot[] entry: taken by a crack */
-	unsigned char *paired;     /* per crack of the episode */
+	unsigned char paired[MAX_EPISODE];  /* per crack of the episode */
 	double dt_max;
 };
 
@@ -141,7 +141,7 @@ static void pair_episode(struct pairing *p, const size_t *crack, size_t nc,
 			     b < p->nshot; b++) {
 				double dt = p->ev[p->shot[b]].time_s - tc;
 				int m;
-				if (dt < MIN_DT_S || p->used[b])
+				if (p->used[b])
 					continue;
 				if (dt > p->dt_max)
 					break;
@@ -177,8 +177,7 @@ int tg_ranging_find(const struct tg_shot_event *ev, size_t n, double temp_c,
 	shot = malloc((n ? n : 1) * sizeof(*shot));
 	crack = malloc((n ? n : 1) * sizeof(*crack));
 	p.used = calloc(n ? n : 1, 1);
-	p.paired = calloc(MAX_EPISODE, 1);
-	if (!shot || !crack || !p.used || !p.paired) {
+	if (!shot || !crack || !p.used) {
 		ret = tg_error(TG_ENOMEM, "ranging: out of memory");
 		goto out;
 	}
@@ -197,7 +196,7 @@ int tg_ranging_find(const struct tg_shot_event *ev, size_t n, double temp_c,
 		for (j = i + 1; j < ncrack && j - i < MAX_EPISODE &&
 				ev[crack[j]].time_s - ev[crack[j - 1]].time_s <= p.dt_max; j++)
 			;
-		memset(p.paired, 0, MAX_EPISODE);
+		memset(p.paired, 0, sizeof(p.paired));
 		pair_episode(&p, crack + i, j - i, out, &k, max);
 	}
 	for (i = j = 0; i < k; i++) {
@@ -213,6 +212,5 @@ out:
 	free(shot);
 	free(crack);
 	free(p.used);
-	free(p.paired);
 	return ret;
 }

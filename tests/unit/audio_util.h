@@ -103,6 +103,8 @@ static inline double tg_test_rms(const float *x, size_t n)
 	return n ? sqrt(s / (double)n) : 0.0;
 }
 
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 /* A recorded sound from a Debian package, decoded at test time. */
 struct tg_test_snd {
 	const char *path;

@@ -69,7 +69,6 @@ static struct tg_test_snd negatives[] = {
 	{ "/usr/share/games/teeworlds/data/audio/foley_body_impact-01.wv", NULL, 0, 0, 0.0f },
 };
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 struct shot_truth {
 	double crack_s, bang_s, d_m;
@@ -396,6 +395,21 @@ static void test_pairing(void)
 	CHECK(tg_ranging_find(ev, 3, 20.0, 300.0, 1000.0, rg, 8) < 0);
 }
 
+/* Run the detector on x; add its cracks and crack-bang pairs to the tallies. */
+static void count_cracks(const float *x, size_t n, int *cracks, int *pairs)
+{
+	struct tg_shots_result r;
+	struct tg_ranging rg[MAXS];
+	int np;
+
+	CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
+	*cracks += (int)r.n_cracks;
+	np = tg_ranging_find(r.events, r.n_events, TEMP_C, V_MIN, V_MAX, rg, MAXS);
+	CHECK(np >= 0);
+	*pairs += np > 0 ? np : 0;
+	tg_shots_result_release(&r);
+}
+
 /* Claps, drums, wood, hammer hits in a background: no crack, no ranging. */
 static void test_negatives_are_not_cracks(void)
 {
@@ -409,9 +423,6 @@ static void test_negatives_are_not_cracks(void)
 		return;
 	for (int clip = 0; clip < CLIPS; clip++) {
 		const struct tg_test_snd *bg = &backgrounds[clip % NELEM(backgrounds)];
-		struct tg_shots_result r;
-		struct tg_ranging rg[MAXS];
-		int np;
 		size_t st = (size_t)(tg_test_rand(&s) * (double)bg->n);
 		double snr = clip % 2 ? 10.0 : 20.0;
 
@@ -424,12 +435,7 @@ static void test_negatives_are_not_cracks(void)
 			placed++;
 		}
 		tg_test_clip(x, n, 1.0f);
-		CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
-		cracks += (int)r.n_cracks;
-		np = tg_ranging_find(r.events, r.n_events, TEMP_C, V_MIN, V_MAX, rg, MAXS);
-		CHECK(np >= 0);
-		pairs += np > 0 ? np : 0;
-		tg_shots_result_release(&r);
+		count_cracks(x, n, &cracks, &pairs);
 	}
 	printf("\n### Hard negatives (claps, snares, kick, tom, wood, sidestick, hammer, body "
 	       "impact; seed 6006)\n\n%d placed: %d taken for cracks, %d crack-bang pairs\n",
@@ -447,9 +453,6 @@ static void test_conformance_has_no_cracks(void)
 	int files = 0, cracks = 0, pairs = 0;
 
 	for (int i = 1; i <= 10; i++) {
-		struct tg_shots_result r;
-		struct tg_ranging rg[MAXS];
-		int np;
 		size_t n;
 		float *x;
 
@@ -459,12 +462,7 @@ static void test_conformance_has_no_cracks(void)
 		if (!(x = tg_test_decode(path, RATE, &n)))
 			continue;
 		files++;
-		CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
-		cracks += (int)r.n_cracks;
-		np = tg_ranging_find(r.events, r.n_events, TEMP_C, V_MIN, V_MAX, rg, MAXS);
-		CHECK(np >= 0);
-		pairs += np > 0 ? np : 0;
-		tg_shots_result_release(&r);
+		count_cracks(x, n, &cracks, &pairs);
 		free(x);
 	}
 	if (!files) {

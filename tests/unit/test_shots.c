@@ -522,7 +522,6 @@ static struct tg_test_snd gen_bgs[] = {
 	{ "/usr/share/codec2/wav/forig.wav", NULL, 0, 0, 0.0f },
 };
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define GEN_CLIPS 24         /* per half */
 #define GEN_SECONDS 20
 
