@@ -13,6 +13,9 @@
  * give or take the spread of the bullets' speeds (+-10 m/s: 7 ms at
  * 500 m) and the onset times */
 #define PAIR_TOL_S 0.010
+/* cracks this close are one volley (automatic fire: 60-200 ms apart),
+ * fired by one gun from one place, so they share one interval */
+#define VOLLEY_GAP_S 0.25
 
 double tg_ranging_sound_speed(double temp_c)
 {
@@ -85,56 +88,82 @@ struct pairing {
 	const size_t *shot;        /* gunshot event indices, in time order */
 	size_t nshot;
 	unsigned char *used;       /* per shot[] entry: taken by a crack */
-	unsigned char paired[MAX_EPISODE];  /* per crack of the episode */
+	/* per crack of the episode: its volley (index of the volley's first
+	 * crack), and whether its volley's interval has been decided */
+	size_t volley[MAX_EPISODE];
+	unsigned char decided[MAX_EPISODE];
 	double dt_max;
 };
 
 /*
- * How many unpaired cracks of the episode find an untaken blast dt after
- * them; with out, pair them (from out[*k] on, at most max) and mark both.
+ * How many cracks of the undecided volleys find an untaken blast dt after
+ * them, counting only volleys of which at least half do (one gun's burst
+ * has one interval: a lone crack of a volley meeting another gun's blast
+ * at this interval is chance); *net: those found less the counted
+ * volleys' cracks that find none.  With out, pair them (from out[*k] on,
+ * at most max), mark the blasts taken and the volleys decided.
  */
-static int pairs_at(struct pairing *p, const size_t *crack, size_t nc, double dt,
+static int pairs_at(struct pairing *p, const size_t *crack, size_t nc, double dt, int *net,
 		    struct tg_ranging *out, size_t *k, size_t max)
 {
+	long blast[MAX_EPISODE];
 	int found = 0;
 
-	for (size_t c = 0; c < nc; c++) {
-		long b;
-		if (p->paired[c])
+	*net = 0;
+	for (size_t v = 0, e; v < nc; v = e) {
+		int n = 0, m = 0;
+		for (e = v; e < nc && p->volley[e] == v; e++)
+			n++;
+		if (p->decided[v])
 			continue;
-		b = nearest_blast(p->ev, p->shot, p->nshot, p->used, p->ev[crack[c]].time_s, dt,
-				  p->dt_max);
-		if (b < 0)
+		for (size_t c = v; c < e; c++) {
+			blast[c] = nearest_blast(p->ev, p->shot, p->nshot, p->used,
+						 p->ev[crack[c]].time_s, dt, p->dt_max);
+			m += blast[c] >= 0;
+		}
+		if (m == 0 || 2 * m < n)
 			continue;
-		found++;
-		if (!out || *k >= max)
+		found += m;
+		*net += 2 * m - n;
+		if (!out)
 			continue;
-		p->used[b] = 1;
-		p->paired[c] = 1;
-		out[*k].crack = crack[c];
-		out[*k].bang = p->shot[b];
-		out[*k].dt_s = p->ev[p->shot[b]].time_s - p->ev[crack[c]].time_s;
-		(*k)++;
+		for (size_t c = v; c < e; c++) {
+			p->decided[c] = 1;
+			/* (two cracks under 20 ms apart could reach one blast) */
+			if (blast[c] < 0 || p->used[blast[c]] || *k >= max)
+				continue;
+			p->used[blast[c]] = 1;
+			out[*k].crack = crack[c];
+			out[*k].bang = p->shot[blast[c]];
+			out[*k].dt_s = p->ev[p->shot[blast[c]]].time_s - p->ev[crack[c]].time_s;
+			(*k)++;
+		}
 	}
 	return found;
 }
 
 /*
- * Pair the cracks of one episode: the interval at which most of its
- * unpaired cracks find an untaken blast (the shortest of equals: a crack
+ * Pair the cracks of one episode: the interval at which most cracks of
+ * the undecided volleys find an untaken blast, net of those volleys'
+ * cracks that find none (then the most found, then the shortest: a crack
  * whose blast was missed must not take a later crack's), tried at every
- * blast that could follow one of them; again for the cracks left
- * (another gun, at another distance), until no crack finds a blast.
+ * blast that could follow one of them; again for the volleys left
+ * (another gun, at another distance), until no volley finds its blasts.
+ * A volley's cracks whose blasts are not at its interval stay unpaired.
  */
 static void pair_episode(struct pairing *p, const size_t *crack, size_t nc,
 			 struct tg_ranging *out, size_t *k, size_t max)
 {
+	memset(p->decided, 0, sizeof(p->decided));
+	for (size_t j = 0; j < nc; j++)
+		p->volley[j] = j > 0 && p->ev[crack[j]].time_s - p->ev[crack[j - 1]].time_s <=
+					VOLLEY_GAP_S ? p->volley[j - 1] : j;
 	while (*k < max) {
 		double best_dt = -1.0;
-		int best = 0;
+		int best = 0, best_net = 0, net;
 
 		for (size_t j = 0; j < nc; j++) {
-			if (p->paired[j])
+			if (p->decided[j])
 				continue;
 			double tc = p->ev[crack[j]].time_s;
 			for (size_t b = first_after(p->ev, p->shot, p->nshot, tc + MIN_DT_S);
@@ -145,16 +174,18 @@ static void pair_episode(struct pairing *p, const size_t *crack, size_t nc,
 					continue;
 				if (dt > p->dt_max)
 					break;
-				m = pairs_at(p, crack, nc, dt, NULL, NULL, 0);
-				if (m > best || (m == best && dt < best_dt)) {
+				m = pairs_at(p, crack, nc, dt, &net, NULL, NULL, 0);
+				if (m > 0 && (!best || net > best_net ||
+					      (net == best_net && (m > best || (m == best && dt < best_dt))))) {
 					best = m;
+					best_net = net;
 					best_dt = dt;
 				}
 			}
 		}
 		if (!best)
 			break;
-		pairs_at(p, crack, nc, best_dt, out, k, max);
+		pairs_at(p, crack, nc, best_dt, &net, out, k, max);
 	}
 }
 
@@ -196,7 +227,6 @@ int tg_ranging_find(const struct tg_shot_event *ev, size_t n, double temp_c,
 		for (j = i + 1; j < ncrack && j - i < MAX_EPISODE &&
 				ev[crack[j]].time_s - ev[crack[j - 1]].time_s <= p.dt_max; j++)
 			;
-		memset(p.paired, 0, sizeof(p.paired));
 		pair_episode(&p, crack + i, j - i, out, &k, max);
 	}
 	for (i = j = 0; i < k; i++) {

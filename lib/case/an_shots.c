@@ -368,7 +368,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_shots = {
 	.name = "shots",
-	.version = "8",	/* 8: supersonic cracks are a class of their own, paired by volley (7: a slow rise lowers the score) */
+	.version = "9",	/* 9: a volley's cracks share one interval; 8: supersonic cracks are a class of their own (7: a slow rise lowers the score) */
 	.applies_to = "video,audio",
 	.create = create,
 	.result = result,
