@@ -54,8 +54,9 @@ float tg_shot_periodicity(const struct tg_shot_window *w, int64_t onset);
 /*
  * A supersonic bullet's crack: nearly all its high-frequency energy within
  * 3.5 ms (compactness), far more above 2 kHz than below 500 Hz, abrupt
- * (at 70 % of its peak within 4 ms) and standing far out of what came
- * before.  Thresholds and what else passes them: docs/audio.md.
+ * (at 70 % of its peak within 4 ms) and its steps (first difference)
+ * standing far out of those before it, even inside a ringing blast.
+ * Thresholds and what else passes them: docs/audio.md.
  */
 int tg_shot_is_crack(const struct tg_shot_event *e);
 

@@ -34,6 +34,9 @@
  *                    note is periodic, a blast and its reverberation not;
  *        compact     share of the first 40 ms of first-difference energy
  *                    within 3.5 ms of its sharpest sample;
+ *        step jump   largest first-difference step of the first 5 ms over
+ *                    the largest of the 3-30 ms before (a crack inside a
+ *                    ringing blast stands out by its steps, not its peak);
  *   3. classify with an explainable score (shotfeat.c, tg_shot_score(): each
  *      feature adds or removes points for a documented physical reason);
  *      before that, a compact, bright, abrupt event that stands out is a
@@ -96,6 +99,8 @@ struct tg_shot_event {
 	float decay_ms;
 	float tail_db;
 	float jump_db;         /* first 10 ms peak over the 3-30 ms before it */
+	float step_jump_db;    /* the same for the first difference: largest step of the
+	                        * first 5 ms over the largest of the 3-30 ms before */
 	float compact;         /* share of the first 40 ms of added high-frequency energy
 	                        * (first difference) within 3.5 ms of its sharpest sample, 0..1 */
 	float harmonicity;    /* periodicity 20-120 ms after the onset, 0..1 (voice, music);

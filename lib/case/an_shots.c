@@ -172,6 +172,7 @@ static void emit_features(struct tg_out *o, const struct tg_shot_event *e)
 	tg_out_num(o, "tail_db", e->tail_db, 1);
 	tg_out_num(o, "jump_db", e->jump_db, 1);
 	tg_out_num(o, "compactness", e->compact, 2);
+	tg_out_num(o, "step_jump_db", e->step_jump_db, 1);
 	tg_out_num(o, "harmonicity", e->harmonicity, 2);
 	tg_out_num(o, "repeat_ncc", e->repeat_ncc, 2);
 	tg_out_end(o);
@@ -342,10 +343,11 @@ static int store(void *state, struct tg_store *st, long long item_id)
 		snprintf(details[i], sizeof(details[i]),
 			 "{\"score\":%.2f,\"onset_strength_db\":%.1f,\"snr_db\":%.1f,"
 			 "\"centroid_hz\":%.0f,\"decay_ms\":%.0f,\"tail_db\":%.1f,"
-			 "\"jump_db\":%.1f,\"compactness\":%.2f,\"harmonicity\":%.2f,"
-			 "\"repeat_ncc\":%.2f}",
+			 "\"jump_db\":%.1f,\"compactness\":%.2f,\"step_jump_db\":%.1f,"
+			 "\"harmonicity\":%.2f,\"repeat_ncc\":%.2f}",
 			 e->score, e->strength, e->snr_db, e->centroid_hz, e->decay_ms,
-			 e->tail_db, e->jump_db, e->compact, e->harmonicity, e->repeat_ncc);
+			 e->tail_db, e->jump_db, e->compact, e->step_jump_db, e->harmonicity,
+			 e->repeat_ncc);
 		rows[i].item_id = item_id;
 		rows[i].time_s = e->time_s;
 		rows[i].cls = tg_shots_class_name(e->cls);
@@ -368,7 +370,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_shots = {
 	.name = "shots",
-	.version = "9",	/* 9: a volley's cracks share one interval; 8: supersonic cracks are a class of their own (7: a slow rise lowers the score) */
+	.version = "9",	/* 9: a volley's cracks share one interval, a crack stands out by its steps; 8: supersonic cracks are a class of their own (7: a slow rise lowers the score) */
 	.applies_to = "video,audio",
 	.create = create,
 	.result = result,

@@ -189,9 +189,9 @@ static void tally_scene(struct crack_tally *ct, const struct tg_shots_result *r,
 			if (e >= 0) {
 				const struct tg_shot_event *q = &r->events[e];
 				printf("MISSED crack %.4f: nearest %.4f %s compact %.2f hf-lf %.1f "
-				       "rise %.2f jump %.1f\n", tr[j].crack_s, q->time_s,
+				       "rise %.2f step jump %.1f\n", tr[j].crack_s, q->time_s,
 				       tg_shots_class_name(q->cls), q->compact, q->hf_db - q->lf_db,
-				       q->rise_ms, q->jump_db);
+				       q->rise_ms, q->step_jump_db);
 			}
 		}
 		ct->cracks_as_shots += nearest(r, tr[j].crack_s, 0.005, TG_SHOT_GUNSHOT) >= 0;
@@ -202,8 +202,9 @@ static void tally_scene(struct crack_tally *ct, const struct tg_shots_result *r,
 		ct->pairs++;
 		if (!with_cracks && getenv("TG_RANGING_DEBUG")) {
 			const struct tg_shot_event *q = &r->events[rg[k].crack];
-			printf("FALSE crack %.4f compact %.2f hf-lf %.1f rise %.2f jump %.1f peak %.1f\n",
-			       q->time_s, q->compact, q->hf_db - q->lf_db, q->rise_ms, q->jump_db, q->peak_dbfs);
+			printf("FALSE crack %.4f compact %.2f hf-lf %.1f rise %.2f step jump %.1f "
+			       "peak %.1f\n", q->time_s, q->compact, q->hf_db - q->lf_db, q->rise_ms,
+			       q->step_jump_db, q->peak_dbfs);
 		}
 		for (int j = 0; j < nt; j++) {
 			if (fabs(r->events[rg[k].crack].time_s - tr[j].crack_s) > 0.005 ||
@@ -287,7 +288,7 @@ static void test_crack_bang_scenes(void)
 	run_scenes(5005, 1, &with, &without);
 	print_tally(&with, &without, "one gun a scene (seed 5005)");
 	/* floors from the measured figures with a margin (docs/audio.md) */
-	CHECK((double)with.cracks_found / with.shots >= 0.7);
+	CHECK((double)with.cracks_found / with.shots >= 0.75);
 	CHECK(with.cracks_as_shots <= with.shots / 50);
 	CHECK(without.pairs <= without.shots / 100);
 	CHECK(with.pairs > 0 && (double)with.pairs_right / with.pairs >= 0.85);
@@ -296,7 +297,7 @@ static void test_crack_bang_scenes(void)
 	/* a crack must not cost its blast: no more than 3 % fewer found */
 	CHECK(with.bangs_found >= without.bangs_found - without.shots * 3 / 100);
 	/* several guns at several distances whose volleys interleave: which
-	 * crack goes with which blast is then ambiguous (0.85 right since
+	 * crack goes with which blast is then ambiguous (0.87 right since
 	 * version 9, 0.70 before); a floor with a margin */
 	run_scenes(5105, 0, &many, &many_wo);
 	print_tally(&many, &many_wo, "each volley from its own place (seed 5105)");
