@@ -89,19 +89,23 @@ struct pairing {
 	size_t nshot;
 	unsigned char *used;       /* per shot[] entry: taken by a crack */
 	/* per crack of the episode: its volley (index of the volley's first
-	 * crack), and whether its volley's interval has been decided */
+	 * crack), and whether it has been paired; per volley (at its first
+	 * crack), whether some of its cracks have */
 	size_t volley[MAX_EPISODE];
-	unsigned char decided[MAX_EPISODE];
+	unsigned char paired[MAX_EPISODE];
+	unsigned char started[MAX_EPISODE];
 	double dt_max;
 };
 
 /*
- * How many cracks of the undecided volleys find an untaken blast dt after
- * them, counting only volleys of which at least half do (one gun's burst
- * has one interval: a lone crack of a volley meeting another gun's blast
- * at this interval is chance); *net: those found less the counted
- * volleys' cracks that find none.  With out, pair them (from out[*k] on,
- * at most max), mark the blasts taken and the volleys decided.
+ * How many unpaired cracks find an untaken blast dt after them, counting
+ * a volley's only when at least two of them do, or, before any of its
+ * cracks is paired, at least half of them (one gun's burst has one
+ * interval: a lone crack of a volley meeting a blast at another gun's
+ * interval is chance, while two guns firing together show two cracks or
+ * more each); *net: those found less the counted volleys' unpaired
+ * cracks that find none.  With out, pair them (from out[*k] on, at most
+ * max) and mark cracks, volleys and blasts.
  */
 static int pairs_at(struct pairing *p, const size_t *crack, size_t nc, double dt, int *net,
 		    struct tg_ranging *out, size_t *k, size_t max)
@@ -111,28 +115,31 @@ static int pairs_at(struct pairing *p, const size_t *crack, size_t nc, double dt
 
 	*net = 0;
 	for (size_t v = 0, e; v < nc; v = e) {
-		int n = 0, m = 0;
-		for (e = v; e < nc && p->volley[e] == v; e++)
-			n++;
-		if (p->decided[v])
-			continue;
-		for (size_t c = v; c < e; c++) {
-			blast[c] = nearest_blast(p->ev, p->shot, p->nshot, p->used,
-						 p->ev[crack[c]].time_s, dt, p->dt_max);
-			m += blast[c] >= 0;
+		int u = 0, m = 0;
+		for (e = v; e < nc && p->volley[e] == v; e++) {
+			blast[e] = -1;
+			if (p->paired[e])
+				continue;
+			u++;
+			blast[e] = nearest_blast(p->ev, p->shot, p->nshot, p->used,
+						 p->ev[crack[e]].time_s, dt, p->dt_max);
+			/* two cracks under 20 ms apart can reach one blast: the
+			 * first one takes it */
+			for (size_t c = v; c < e && blast[e] >= 0; c++)
+				if (blast[c] == blast[e])
+					blast[e] = -1;
+			m += blast[e] >= 0;
 		}
-		if (m == 0 || 2 * m < n)
+		if (m == 0 || (m < 2 && (p->started[v] || 2 * m < u)))
 			continue;
 		found += m;
-		*net += 2 * m - n;
-		if (!out)
-			continue;
-		for (size_t c = v; c < e; c++) {
-			p->decided[c] = 1;
-			/* (two cracks under 20 ms apart could reach one blast) */
-			if (blast[c] < 0 || p->used[blast[c]] || *k >= max)
+		*net += 2 * m - u;
+		for (size_t c = v; out && c < e; c++) {
+			if (blast[c] < 0 || *k >= max)
 				continue;
 			p->used[blast[c]] = 1;
+			p->paired[c] = 1;
+			p->started[v] = 1;
 			out[*k].crack = crack[c];
 			out[*k].bang = p->shot[blast[c]];
 			out[*k].dt_s = p->ev[p->shot[blast[c]]].time_s - p->ev[crack[c]].time_s;
@@ -143,18 +150,20 @@ static int pairs_at(struct pairing *p, const size_t *crack, size_t nc, double dt
 }
 
 /*
- * Pair the cracks of one episode: the interval at which most cracks of
- * the undecided volleys find an untaken blast, net of those volleys'
- * cracks that find none (then the most found, then the shortest: a crack
- * whose blast was missed must not take a later crack's), tried at every
- * blast that could follow one of them; again for the volleys left
- * (another gun, at another distance), until no volley finds its blasts.
- * A volley's cracks whose blasts are not at its interval stay unpaired.
+ * Pair the cracks of one episode: the interval at which most unpaired
+ * cracks find an untaken blast (as pairs_at() counts them), net of their
+ * volleys' unpaired cracks that find none (then the most found, then the
+ * shortest: a crack whose blast was missed must not take a later
+ * crack's), tried at every blast that could follow one of them; again
+ * for the cracks left (another gun, at another distance), until none
+ * finds its blast.  A volley's lone crack whose blast is not at its
+ * volley's interval stays unpaired.
  */
 static void pair_episode(struct pairing *p, const size_t *crack, size_t nc,
 			 struct tg_ranging *out, size_t *k, size_t max)
 {
-	memset(p->decided, 0, sizeof(p->decided));
+	memset(p->paired, 0, sizeof(p->paired));
+	memset(p->started, 0, sizeof(p->started));
 	for (size_t j = 0; j < nc; j++)
 		p->volley[j] = j > 0 && p->ev[crack[j]].time_s - p->ev[crack[j - 1]].time_s <=
 					VOLLEY_GAP_S ? p->volley[j - 1] : j;
@@ -163,7 +172,7 @@ static void pair_episode(struct pairing *p, const size_t *crack, size_t nc,
 		int best = 0, best_net = 0, net;
 
 		for (size_t j = 0; j < nc; j++) {
-			if (p->decided[j])
+			if (p->paired[j])
 				continue;
 			double tc = p->ev[crack[j]].time_s;
 			for (size_t b = first_after(p->ev, p->shot, p->nshot, tc + MIN_DT_S);
@@ -222,11 +231,19 @@ int tg_ranging_find(const struct tg_shot_event *ev, size_t n, double temp_c,
 	p.nshot = nshot;
 	/* episodes: cracks each within dt_max of the one before (a blast may
 	 * follow several later cracks before its own crack's volley ends), at
-	 * most MAX_EPISODE of them */
+	 * most MAX_EPISODE of them, cut between volleys where one can be */
 	for (i = 0; i < ncrack && k < max; i = j) {
 		for (j = i + 1; j < ncrack && j - i < MAX_EPISODE &&
 				ev[crack[j]].time_s - ev[crack[j - 1]].time_s <= p.dt_max; j++)
 			;
+		if (j - i == MAX_EPISODE && j < ncrack &&
+		    ev[crack[j]].time_s - ev[crack[j - 1]].time_s <= VOLLEY_GAP_S) {
+			size_t cut = j - 1;
+			while (cut > i && ev[crack[cut]].time_s - ev[crack[cut - 1]].time_s <= VOLLEY_GAP_S)
+				cut--;
+			if (cut > i)
+				j = cut;
+		}
 		pair_episode(&p, crack + i, j - i, out, &k, max);
 	}
 	for (i = j = 0; i < k; i++) {

@@ -19,14 +19,17 @@
  * range of TG_RANGING_MAX_M imply.  One gun at one place fires its
  * bullets at one interval ahead of its blasts, and a far gun's blasts
  * arrive after later cracks, so cracks each within dt_max of the one
- * before form an episode (at most 64), and cracks within 250 ms of each
- * other a volley (one burst: one gun, one interval).  The interval at
- * which the most cracks find a blast within 10 ms wins, counting only
- * volleys of which at least half do, net of those volleys' cracks that
- * find none (then the most found, then the shortest); those volleys are
- * paired, and the rest again the same way (another gun at another
- * distance).  A blast is taken once; a volley's crack whose blast is not
- * at its volley's interval stays unpaired.
+ * before form an episode (at most 64, cut between volleys when it can
+ * be), and cracks within 250 ms of each other a volley (a burst: one gun,
+ * or several firing together).  The interval at which the most cracks
+ * find a blast within 10 ms wins, counting a volley's only when at least
+ * two of them do or, before any of its cracks is paired, at least half,
+ * net of those volleys' unpaired cracks that find none (then the most
+ * found, then the shortest); those are paired, and the rest again the
+ * same way (another gun at another distance).  A blast is taken once; a
+ * volley's lone crack whose blast is not at an interval of its volley
+ * stays unpaired, and so does a volley of three or more of which only
+ * one crack finds a blast.
  */
 #ifndef TG_AUDIO_RANGING_H
 #define TG_AUDIO_RANGING_H

@@ -122,13 +122,6 @@ static float compactness(const float *x, int64_t w0, int64_t w1, int64_t onset, 
 	return es >= el ? 1.0f : (float)(es / el);
 }
 
-/*
- * How far the sharpest step (first difference) of the first 5 ms stands
- * above the sharpest of the 3-30 ms before the onset, dB.  The jump of
- * the waveform's peak misses a crack that arrives while a blast rings
- * (the ringing is loud below 1 kHz, where a crack has little); its steps
- * are what the crack adds.
- */
 /* The largest step (first difference) of x over the samples [a, b). */
 static double largest_step(const float *x, int64_t w0, int64_t a, int64_t b)
 {
@@ -140,6 +133,13 @@ static double largest_step(const float *x, int64_t w0, int64_t a, int64_t b)
 	return m;
 }
 
+/*
+ * How far the sharpest step (first difference) of the first 5 ms stands
+ * above the sharpest of the 3-30 ms before the onset, dB.  The jump of
+ * the waveform's peak misses a crack that arrives while a blast rings
+ * (the ringing is loud below 1 kHz, where a crack has little); its steps
+ * are what the crack adds.
+ */
 static float step_jump(const float *x, int64_t w0, int64_t w1, int64_t onset, int64_t ms)
 {
 	if (onset - 30 * ms - 1 < w0 || onset + 5 * ms >= w1)

@@ -34,7 +34,7 @@
  *                    note is periodic, a blast and its reverberation not;
  *        compact     share of the first 40 ms of first-difference energy
  *                    within 3.5 ms of its sharpest sample;
- *        step jump   largest first-difference step of the first 5 ms over
+ *        step_jump_db largest first-difference step of the first 5 ms over
  *                    the largest of the 3-30 ms before (a crack inside a
  *                    ringing blast stands out by its steps, not its peak);
  *   3. classify with an explainable score (shotfeat.c, tg_shot_score(): each

@@ -102,9 +102,10 @@ static void add_crack(float *x, size_t n, double t, double T, double amp, double
 /*
  * One scene: background, volleys of crack + blast; returns the number of
  * shots.  guns = 1: one gun at one place (its bullets +-1 % in speed);
- * otherwise each volley from its own place.  Volleys start 0.4-3 s after
- * the last crack, so a far gun's blasts arrive after the next volley's
- * cracks.
+ * 0: each volley from its own place; 2: each volley fired by two guns at
+ * two places at once (the second 30-90 ms after the first, 2-3 shots,
+ * their cracks interleaved).  Volleys start 0.4-3 s after the last crack,
+ * so a far gun's blasts arrive after the next volley's cracks.
  */
 static int make_scene(uint64_t *s, float *x, size_t n, struct shot_truth *tr, double snr_db,
 		      int with_cracks, int guns)
@@ -112,6 +113,7 @@ static int make_scene(uint64_t *s, float *x, size_t n, struct shot_truth *tr, do
 	const struct tg_test_snd *bg = &backgrounds[(size_t)(tg_test_rand(s) * NELEM(backgrounds))];
 	const struct tg_test_snd *bl = &blasts[(size_t)(tg_test_rand(s) * NELEM(blasts))];
 	const double c = tg_ranging_sound_speed(TEMP_C);
+	const int ngun = guns == 2 ? 2 : 1;
 	size_t st = (size_t)(tg_test_rand(s) * (double)bg->n);
 	double gain, t = 1.0 + tg_test_rand(s);
 	double d = 30.0 + 570.0 * tg_test_rand(s), v0 = 650.0 + 300.0 * tg_test_rand(s);
@@ -120,8 +122,9 @@ static int make_scene(uint64_t *s, float *x, size_t n, struct shot_truth *tr, do
 
 	tg_test_background(x, n, bg, st, 0.05);
 	gain = 0.05 / tg_test_head_rms(bl, RATE) * pow(10.0, snr_db / 20.0);
-	while (nt < MAXS - 3) {
+	while (nt < MAXS - 3 * ngun) {
 		int shots = 1 + (int)(tg_test_rand(s) * 3), j;
+		double tt = t, tend = t;
 
 		if (guns != 1) {
 			d = 30.0 + 570.0 * tg_test_rand(s);
@@ -130,21 +133,34 @@ static int make_scene(uint64_t *s, float *x, size_t n, struct shot_truth *tr, do
 		}
 		if (t + 0.15 * shots + d / c > SECONDS - 1.0)
 			break;
-		for (j = 0; j < shots; j++) {
-			double amp = gain * bl->peak * pow(10.0, 20.0 * tg_test_rand(s) / 20.0);
-			double rd = 0.3e-3 + 1.7e-3 * tg_test_rand(s), rg = 0.4 + 0.4 * tg_test_rand(s);
-			double v = v0 * (1.0 + 0.01 * (2.0 * tg_test_rand(s) - 1.0)), dt = d / c - d / v;
-			if (with_cracks)
-				add_crack(x, n, t, T, amp, rd, rg);
-			tg_test_mix(x, n, bl->x, bl->n, (long)((t + dt) * RATE) - (long)bl->onset,
-				    (float)gain);
-			tr[nt].crack_s = t;
-			tr[nt].bang_s = t + dt;
-			tr[nt].d_m = d;
-			nt++;
-			t += 0.1 + 0.05 * tg_test_rand(s);
+		for (int g = 0; g < ngun; g++) {
+			if (g > 0) {
+				d = 30.0 + 570.0 * tg_test_rand(s);
+				v0 = 650.0 + 300.0 * tg_test_rand(s);
+				T = 150e-6 + 200e-6 * tg_test_rand(s);
+				shots = 2 + (int)(tg_test_rand(s) * 2);
+				tt = t + 0.03 + 0.06 * tg_test_rand(s);
+				if (tt + 0.15 * shots + d / c > SECONDS - 1.0)
+					break;
+			}
+			for (j = 0; j < shots; j++) {
+				double amp = gain * bl->peak * pow(10.0, 20.0 * tg_test_rand(s) / 20.0);
+				double rd = 0.3e-3 + 1.7e-3 * tg_test_rand(s), rg = 0.4 + 0.4 * tg_test_rand(s);
+				double v = v0 * (1.0 + 0.01 * (2.0 * tg_test_rand(s) - 1.0)), dt = d / c - d / v;
+				if (with_cracks)
+					add_crack(x, n, tt, T, amp, rd, rg);
+				tg_test_mix(x, n, bl->x, bl->n, (long)((tt + dt) * RATE) - (long)bl->onset,
+					    (float)gain);
+				tr[nt].crack_s = tt;
+				tr[nt].bang_s = tt + dt;
+				tr[nt].d_m = d;
+				nt++;
+				tt += 0.1 + 0.05 * tg_test_rand(s);
+			}
+			if (tt > tend)
+				tend = tt;
 		}
-		t += 0.3 + 2.6 * tg_test_rand(s);
+		t = tend + 0.3 + 2.6 * tg_test_rand(s);
 	}
 	tg_test_clip(x, n, 1.0f);
 	return nt;
@@ -284,6 +300,7 @@ static void run_scenes(uint64_t seed, int guns, struct crack_tally *with, struct
 static void test_crack_bang_scenes(void)
 {
 	struct crack_tally with = { 0 }, without = { 0 }, many = { 0 }, many_wo = { 0 };
+	struct crack_tally two = { 0 }, two_wo = { 0 };
 
 	run_scenes(5005, 1, &with, &without);
 	print_tally(&with, &without, "one gun a scene (seed 5005)");
@@ -303,6 +320,13 @@ static void test_crack_bang_scenes(void)
 	print_tally(&many, &many_wo, "each volley from its own place (seed 5105)");
 	CHECK(many.pairs > 0 && (double)many.pairs_right / many.pairs >= 0.75);
 	CHECK(many.in_range >= many.pairs_right * 97 / 100);
+	/* two guns at two places firing together, their cracks interleaved
+	 * within one volley: each gun's cracks at its own interval (0.52
+	 * right; version 8 0.30); a floor with a margin */
+	run_scenes(5205, 2, &two, &two_wo);
+	print_tally(&two, &two_wo, "two guns firing together (seed 5205)");
+	CHECK(two.pairs > 0 && (double)two.pairs_right / two.pairs >= 0.45);
+	CHECK(two.in_range >= two.pairs_right * 97 / 100);
 }
 
 static void test_formula(void)
@@ -386,9 +410,9 @@ static void test_pairing(void)
 	CHECK_INT(tg_ranging_find(ev, 3, 20.0, 600.0, 1000.0, rg, 8), 1);
 	CHECK_INT((int)rg[0].crack, 1);
 	/* a single shot (dt 0.115 s), then a volley of two from farther off
-	 * (dt 0.236 s) whose second crack also finds the first one's blast
-	 * at the single's interval: one volley, one interval, so both of
-	 * its cracks go at 0.236 s */
+	 * (dt 0.236 s) whose second crack also finds a blast (the volley's
+	 * own first one) at the single's interval: one volley, one interval,
+	 * so both of its cracks go at 0.236 s */
 	set_event(&ev[0], 8.400, TG_SHOT_CRACK);
 	set_event(&ev[1], 8.515, TG_SHOT_GUNSHOT);
 	set_event(&ev[2], 10.600, TG_SHOT_CRACK);
@@ -418,6 +442,32 @@ static void test_pairing(void)
 	CHECK_NEAR(rg[1].dt_s, 0.5, 1e-9);
 	CHECK_INT((int)rg[2].crack, 6);
 	CHECK_NEAR(rg[2].dt_s, 0.56, 1e-9);
+	/* two guns firing together (dt 0.30 s and 0.70 s), their cracks
+	 * interleaved in one volley: each gun's cracks at its own interval */
+	{
+		static const double ta[] = { 1.00, 1.13, 1.24, 1.38 }, tb[] = { 1.06, 1.19, 1.31 };
+		struct tg_shot_event two[14];
+		struct tg_ranging rg2[8];
+		int m = 0, right = 0, np;
+
+		for (int j = 0; j < 4; j++) {
+			set_event(&two[m++], ta[j], TG_SHOT_CRACK);
+			set_event(&two[m++], ta[j] + 0.30, TG_SHOT_GUNSHOT);
+		}
+		for (int j = 0; j < 3; j++) {
+			set_event(&two[m++], tb[j], TG_SHOT_CRACK);
+			set_event(&two[m++], tb[j] + 0.70, TG_SHOT_GUNSHOT);
+		}
+		qsort(two, (size_t)m, sizeof(two[0]), cmp_time);
+		np = tg_ranging_find(two, (size_t)m, 20.0, 600.0, 1000.0, rg2, 8);
+		CHECK_INT(np, 7);
+		for (int q = 0; q < np; q++) {
+			double tc = two[rg2[q].crack].time_s;
+			int of_a = tc == 1.00 || tc == 1.13 || tc == 1.24 || tc == 1.38;
+			right += fabs(rg2[q].dt_s - (of_a ? 0.30 : 0.70)) < 1e-9;
+		}
+		CHECK_INT(right, 7);
+	}
 	/* a blast just before a crack is never its blast (a gun within a few
 	 * metres: dt under the pairing tolerance) */
 	set_event(&ev[0], 1.000, TG_SHOT_CRACK);
