@@ -13,8 +13,8 @@
  * give or take the spread of the bullets' speeds (+-10 m/s: 7 ms at
  * 500 m) and the onset times */
 #define PAIR_TOL_S 0.010
-/* cracks this close are one volley (automatic fire: 60-200 ms apart),
- * fired by one gun from one place, so they share one interval */
+/* cracks this close are one volley (automatic fire: 60-200 ms apart):
+ * one gun's, at one interval, or several guns' firing together */
 #define VOLLEY_GAP_S 0.25
 
 double tg_ranging_sound_speed(double temp_c)
@@ -45,44 +45,6 @@ static int cmp_crack(const void *a, const void *b)
 	return x->crack < y->crack ? -1 : x->crack > y->crack;
 }
 
-/* The first of the gunshots shot[0..nshot) (time order) at or after t. */
-static size_t first_after(const struct tg_shot_event *ev, const size_t *shot, size_t nshot,
-			  double t)
-{
-	size_t lo = 0, hi = nshot;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ev[shot[mid]].time_s < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/*
- * The untaken gunshot nearest to crack time tc + dt within PAIR_TOL_S and
- * physically after the crack (MIN_DT_S to dt_max), or -1.
- */
-static long nearest_blast(const struct tg_shot_event *ev, const size_t *shot, size_t nshot,
-			  const unsigned char *used, double tc, double dt, double dt_max)
-{
-	const double t = tc + dt;
-	size_t lo = first_after(ev, shot, nshot, t - PAIR_TOL_S);
-	long best = -1;
-	double bd = PAIR_TOL_S;
-
-	for (; lo < nshot && ev[shot[lo]].time_s <= t + PAIR_TOL_S; lo++) {
-		double tb = ev[shot[lo]].time_s;
-		if (!used[lo] && fabs(tb - t) <= bd && tb - tc >= MIN_DT_S && tb - tc <= dt_max) {
-			bd = fabs(tb - t);
-			best = (long)lo;
-		}
-	}
-	return best;
-}
-
 struct pairing {
 	const struct tg_shot_event *ev;
 	const size_t *shot;        /* gunshot event indices, in time order */
@@ -96,6 +58,42 @@ struct pairing {
 	unsigned char started[MAX_EPISODE];
 	double dt_max;
 };
+
+/* The first of the gunshots (time order) at or after t. */
+static size_t first_after(const struct pairing *p, double t)
+{
+	size_t lo = 0, hi = p->nshot;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->ev[p->shot[mid]].time_s < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The untaken gunshot nearest to crack time tc + dt within PAIR_TOL_S and
+ * physically after the crack (MIN_DT_S to dt_max), or -1.
+ */
+static long nearest_blast(const struct pairing *p, double tc, double dt)
+{
+	const double t = tc + dt;
+	size_t b = first_after(p, t - PAIR_TOL_S);
+	long best = -1;
+	double bd = PAIR_TOL_S;
+
+	for (; b < p->nshot && p->ev[p->shot[b]].time_s <= t + PAIR_TOL_S; b++) {
+		double tb = p->ev[p->shot[b]].time_s;
+		if (!p->used[b] && fabs(tb - t) <= bd && tb - tc >= MIN_DT_S && tb - tc <= p->dt_max) {
+			bd = fabs(tb - t);
+			best = (long)b;
+		}
+	}
+	return best;
+}
 
 /*
  * How many unpaired cracks find an untaken blast dt after them, counting
@@ -121,8 +119,7 @@ static int pairs_at(struct pairing *p, const size_t *crack, size_t nc, double dt
 			if (p->paired[e])
 				continue;
 			u++;
-			blast[e] = nearest_blast(p->ev, p->shot, p->nshot, p->used,
-						 p->ev[crack[e]].time_s, dt, p->dt_max);
+			blast[e] = nearest_blast(p, p->ev[crack[e]].time_s, dt);
 			/* two cracks under 20 ms apart can reach one blast: the
 			 * first one takes it */
 			for (size_t c = v; c < e && blast[e] >= 0; c++)
@@ -175,7 +172,7 @@ static void pair_episode(struct pairing *p, const size_t *crack, size_t nc,
 			if (p->paired[j])
 				continue;
 			double tc = p->ev[crack[j]].time_s;
-			for (size_t b = first_after(p->ev, p->shot, p->nshot, tc + MIN_DT_S);
+			for (size_t b = first_after(p, tc + MIN_DT_S);
 			     b < p->nshot; b++) {
 				double dt = p->ev[p->shot[b]].time_s - tc;
 				int m;

@@ -84,6 +84,25 @@ int64_t tg_shot_onset(struct tg_shot_window *w, int64_t lo, int64_t from, int64_
 }
 
 /*
+ * The largest step (first difference) of x over the samples [a, b), and
+ * where it is (the first of equals; a if all are 0).
+ */
+static double largest_step(const float *x, int64_t w0, int64_t a, int64_t b, int64_t *at)
+{
+	double m = 0.0;
+
+	*at = a;
+	for (int64_t i = a; i < b; i++) {
+		double d = fabs((double)x[i - w0] - x[i - w0 - 1]);
+		if (d > m) {
+			m = d;
+			*at = i;
+		}
+	}
+	return m;
+}
+
+/*
  * How much of the event's first 40 ms of high-frequency energy (the first
  * difference) lies within 3.5 ms of its sharpest point, above what the
  * 3-30 ms before the onset carry.  A supersonic bullet's shock wave (an
@@ -93,8 +112,8 @@ int64_t tg_shot_onset(struct tg_shot_window *w, int64_t lo, int64_t from, int64_
  */
 static float compactness(const float *x, int64_t w0, int64_t w1, int64_t onset, int64_t ms)
 {
-	int64_t i, p = onset, a, b;
-	double bg = 0.0, es = 0.0, el = 0.0, m = 0.0;
+	int64_t i, p, a, b;
+	double bg = 0.0, es = 0.0, el = 0.0;
 	int nbg = 0;
 
 	if (onset - 30 * ms - 1 < w0 || onset + 45 * ms >= w1)
@@ -102,13 +121,7 @@ static float compactness(const float *x, int64_t w0, int64_t w1, int64_t onset, 
 	for (i = onset - 30 * ms; i < onset - 3 * ms; i++, nbg++)
 		bg += (double)(x[i - w0] - x[i - w0 - 1]) * (x[i - w0] - x[i - w0 - 1]);
 	bg /= nbg;
-	for (i = onset; i < onset + 5 * ms; i++) {
-		double d = fabs((double)x[i - w0] - x[i - w0 - 1]);
-		if (d > m) {
-			m = d;
-			p = i;
-		}
-	}
+	largest_step(x, w0, onset, onset + 5 * ms, &p);
 	a = p - ms / 2;
 	b = p + 3 * ms;
 	for (i = a; i < p + 40 * ms; i++) {
@@ -122,16 +135,6 @@ static float compactness(const float *x, int64_t w0, int64_t w1, int64_t onset, 
 	return es >= el ? 1.0f : (float)(es / el);
 }
 
-/* The largest step (first difference) of x over the samples [a, b). */
-static double largest_step(const float *x, int64_t w0, int64_t a, int64_t b)
-{
-	double m = 0.0;
-
-	for (int64_t i = a; i < b; i++)
-		if (fabs((double)x[i - w0] - x[i - w0 - 1]) > m)
-			m = fabs((double)x[i - w0] - x[i - w0 - 1]);
-	return m;
-}
 
 /*
  * How far the sharpest step (first difference) of the first 5 ms stands
@@ -142,10 +145,12 @@ static double largest_step(const float *x, int64_t w0, int64_t a, int64_t b)
  */
 static float step_jump(const float *x, int64_t w0, int64_t w1, int64_t onset, int64_t ms)
 {
+	int64_t at;
+
 	if (onset - 30 * ms - 1 < w0 || onset + 5 * ms >= w1)
 		return 0.0f;
-	return (float)(20.0 * log10((largest_step(x, w0, onset, onset + 5 * ms) + 1e-9) /
-				    (largest_step(x, w0, onset - 30 * ms, onset - 3 * ms) + 1e-9)));
+	return (float)(20.0 * log10((largest_step(x, w0, onset, onset + 5 * ms, &at) + 1e-9) /
+				    (largest_step(x, w0, onset - 30 * ms, onset - 3 * ms, &at) + 1e-9)));
 }
 
 void tg_shot_measure(const struct tg_shot_window *w, int64_t onset, int64_t k,

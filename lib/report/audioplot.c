@@ -67,6 +67,21 @@ static void colour(float v, uint8_t *rgb)
 		rgb[c] = (uint8_t)(stops[i][c] + f * (stops[i + 1][c] - stops[i][c]));
 }
 
+/* How each class is marked, in drawing order: an echo is a short blue
+ * tick, an impulse a dotted orange line, a crack a sparser purple one, a
+ * gunshot a solid red line with a triangle above it. */
+static const struct mark {
+	enum tg_shot_class cls;
+	int through;      /* down through the spectrogram, not a tick */
+	int step;         /* draw every step-th pixel */
+	unsigned char r, g, b;
+} marks[] = {
+	{ TG_SHOT_ECHO, 0, 1, 90, 160, 230 },
+	{ TG_SHOT_IMPULSE, 1, 2, 240, 150, 0 },
+	{ TG_SHOT_CRACK, 1, 3, 150, 40, 200 },
+	{ TG_SHOT_GUNSHOT, 1, 1, 220, 0, 0 },
+};
+
 int tg_audioplot_render(const struct tg_spectro *sp, const struct tg_shot_event *ev, size_t n,
 			int width, struct tg_audioplot *out)
 {
@@ -145,30 +160,20 @@ int tg_audioplot_render(const struct tg_spectro *sp, const struct tg_shot_event 
 		if (x + 2 + 4 * (int)strlen(lab) < W)
 			text(out, x + 2, axis_y + 6, lab);
 	}
-	/* events: echoes first so shots are drawn on top */
-	for (int pass = 0; pass < 4; pass++) {
+	/* events, class by class: echoes first so shots are drawn on top */
+	for (size_t m = 0; m < sizeof(marks) / sizeof(marks[0]); m++) {
+		const struct mark *mk = &marks[m];
 		for (size_t i = 0; i < n; i++) {
 			const struct tg_shot_event *e = &ev[i];
 			int x = MARGIN + (int)((e->time_s - sp->t0_s) / dur * (W - 2 * MARGIN));
-			if ((pass == 0 && e->cls != TG_SHOT_ECHO) || (pass == 1 && e->cls != TG_SHOT_IMPULSE) ||
-			    (pass == 2 && e->cls != TG_SHOT_CRACK) || (pass == 3 && e->cls != TG_SHOT_GUNSHOT))
+			if (e->cls != mk->cls)
 				continue;
-			if (e->cls == TG_SHOT_ECHO) {
-				for (int y = wave_y; y < wave_y + 20; y++)
-					put(out, x, y, 90, 160, 230);
-			} else if (e->cls == TG_SHOT_IMPULSE) {
-				for (int y = wave_y; y < spec_y + SPEC_H; y += 2)
-					put(out, x, y, 240, 150, 0);
-			} else if (e->cls == TG_SHOT_CRACK) {
-				for (int y = wave_y; y < spec_y + SPEC_H; y += 3)
-					put(out, x, y, 150, 40, 200);
-			} else {
-				for (int y = wave_y; y < spec_y + SPEC_H; y++)
-					put(out, x, y, 220, 0, 0);
+			for (int y = wave_y; y < (mk->through ? spec_y + SPEC_H : wave_y + 20); y += mk->step)
+				put(out, x, y, mk->r, mk->g, mk->b);
+			if (e->cls == TG_SHOT_GUNSHOT)
 				for (int d = 0; d < 5; d++)
 					for (int k = -d; k <= d; k++)
-						put(out, x + k, TOP - 6 + d, 220, 0, 0);
-			}
+						put(out, x + k, TOP - 6 + d, mk->r, mk->g, mk->b);
 		}
 	}
 	return 0;

@@ -344,13 +344,6 @@ static void test_formula(void)
 	CHECK(tg_ranging_distance(0.5, 20.0, 300.0, 900.0, &lo, &hi) < 0);
 }
 
-static void set_event(struct tg_shot_event *e, double t, enum tg_shot_class cls)
-{
-	memset(e, 0, sizeof(*e));
-	e->time_s = t;
-	e->cls = cls;
-}
-
 static int cmp_time(const void *a, const void *b)
 {
 	const struct tg_shot_event *x = a, *y = b;
@@ -358,126 +351,125 @@ static int cmp_time(const void *a, const void *b)
 	return x->time_s < y->time_s ? -1 : x->time_s > y->time_s;
 }
 
+/*
+ * Events at times t[] of the kinds in `kinds` (one letter each: c a crack,
+ * g a gunshot), put in time order into ev; their crack-bang pairs at 20 C
+ * for bullets of 600-1000 m/s.
+ */
+static int pair_events(struct tg_shot_event *ev, const double *t, const char *kinds,
+		       struct tg_ranging *rg)
+{
+	size_t n = strlen(kinds);
+
+	for (size_t i = 0; i < n; i++) {
+		memset(&ev[i], 0, sizeof(ev[i]));
+		ev[i].time_s = t[i];
+		ev[i].cls = kinds[i] == 'c' ? TG_SHOT_CRACK : TG_SHOT_GUNSHOT;
+	}
+	qsort(ev, n, sizeof(ev[0]), cmp_time);
+	return tg_ranging_find(ev, n, 20.0, 600.0, 1000.0, rg, 8);
+}
+
+/* How many of the np pairs join their crack and blast dt s apart. */
+static int pairs_at_dt(const struct tg_ranging *rg, int np, double dt)
+{
+	int k = 0;
+
+	for (int q = 0; q < np; q++)
+		k += fabs(rg[q].dt_s - dt) < 1e-9;
+	return k;
+}
+
 /* Pairing on event lists: one interval per gun, each blast taken once. */
 static void test_pairing(void)
 {
-	struct tg_shot_event ev[12];
+	struct tg_shot_event ev[16];
 	struct tg_ranging rg[8];
 
 	/* a crack then a blast 0.3 s later; a blast alone pairs with nothing */
-	set_event(&ev[0], 1.0, TG_SHOT_CRACK);
-	set_event(&ev[1], 1.3, TG_SHOT_GUNSHOT);
-	CHECK_INT(tg_ranging_find(ev, 2, 20.0, 700.0, 1000.0, rg, 8), 1);
-	CHECK_NEAR(rg[0].dt_s, 0.3, 1e-9);
-	CHECK_INT(tg_ranging_find(ev + 1, 1, 20.0, 700.0, 1000.0, rg, 8), 0);
+	{
+		static const double t[] = { 1.0, 1.3 };
+		CHECK_INT(pair_events(ev, t, "cg", rg), 1);
+		CHECK_NEAR(rg[0].dt_s, 0.3, 1e-9);
+		CHECK_INT(pair_events(ev, t + 1, "g", rg), 0);
+	}
 	/* a volley of three cracks 120 ms apart whose blasts come 0.4 s
 	 * later, the second blast missed: the first blast after the volley is
 	 * the first crack's, not the last's (0.16 s) */
-	set_event(&ev[0], 1.00, TG_SHOT_CRACK);
-	set_event(&ev[1], 1.12, TG_SHOT_CRACK);
-	set_event(&ev[2], 1.24, TG_SHOT_CRACK);
-	set_event(&ev[3], 1.40, TG_SHOT_GUNSHOT);
-	set_event(&ev[4], 1.643, TG_SHOT_GUNSHOT);
-	CHECK_INT(tg_ranging_find(ev, 5, 20.0, 600.0, 1000.0, rg, 8), 2);
-	CHECK_INT((int)rg[0].crack, 0);
-	CHECK_INT((int)rg[0].bang, 3);
-	CHECK_INT((int)rg[1].crack, 2);
-	CHECK_INT((int)rg[1].bang, 4);
+	{
+		static const double t[] = { 1.00, 1.12, 1.24, 1.40, 1.643 };
+		CHECK_INT(pair_events(ev, t, "cccgg", rg), 2);
+		CHECK_INT((int)rg[0].crack, 0);
+		CHECK_INT((int)rg[0].bang, 3);
+		CHECK_INT((int)rg[1].crack, 2);
+		CHECK_INT((int)rg[1].bang, 4);
+	}
 	/* two volleys; the first one's blast was not detected: it must not
 	 * take the second's (2.4 s later), which the second's crack owns */
-	set_event(&ev[0], 1.0, TG_SHOT_CRACK);
-	set_event(&ev[1], 3.0, TG_SHOT_CRACK);
-	set_event(&ev[2], 3.4, TG_SHOT_GUNSHOT);
-	CHECK_INT(tg_ranging_find(ev, 3, 20.0, 600.0, 1000.0, rg, 8), 1);
-	CHECK_INT((int)rg[0].crack, 1);
+	{
+		static const double t[] = { 1.0, 3.0, 3.4 };
+		CHECK_INT(pair_events(ev, t, "ccg", rg), 1);
+		CHECK_INT((int)rg[0].crack, 1);
+	}
 	/* a far gun (dt 0.666 s) firing two bursts of three 0.5 s apart: the
-	 * second burst's cracks come before the first burst's blasts */
-	for (int b = 0; b < 2; b++)
-		for (int j = 0; j < 3; j++) {
-			set_event(&ev[b * 3 + j], 1.0 + 0.5 * b + 0.1 * j, TG_SHOT_CRACK);
-			set_event(&ev[6 + b * 3 + j], 1.666 + 0.5 * b + 0.1 * j, TG_SHOT_GUNSHOT);
-		}
-	/* time order: 1.0 1.1 1.2 1.5 1.6 1.7 (cracks) 1.666 ... (blasts) */
-	qsort(ev, 12, sizeof(ev[0]), cmp_time);
-	CHECK_INT(tg_ranging_find(ev, 12, 20.0, 600.0, 1000.0, rg, 8), 6);
-	for (int k = 0; k < 6; k++)
-		CHECK_NEAR(rg[k].dt_s, 0.666, 1e-9);
+	 * second burst's cracks (1.5 1.6 1.7) come before the first burst's
+	 * blasts (1.666 ...) */
+	{
+		static const double t[] = { 1.0, 1.1, 1.2, 1.5, 1.6, 1.7,
+					    1.666, 1.766, 1.866, 2.166, 2.266, 2.366 };
+		CHECK_INT(pair_events(ev, t, "ccccccgggggg", rg), 6);
+		CHECK_INT(pairs_at_dt(rg, 6, 0.666), 6);
+	}
 	/* two single shots 0.5 s apart from 500 m (dt 1.33 s), the first
 	 * blast missed: the second crack's blast is not the first's */
-	set_event(&ev[0], 1.0, TG_SHOT_CRACK);
-	set_event(&ev[1], 1.5, TG_SHOT_CRACK);
-	set_event(&ev[2], 2.83, TG_SHOT_GUNSHOT);
-	CHECK_INT(tg_ranging_find(ev, 3, 20.0, 600.0, 1000.0, rg, 8), 1);
-	CHECK_INT((int)rg[0].crack, 1);
+	{
+		static const double t[] = { 1.0, 1.5, 2.83 };
+		CHECK_INT(pair_events(ev, t, "ccg", rg), 1);
+		CHECK_INT((int)rg[0].crack, 1);
+	}
 	/* a single shot (dt 0.115 s), then a volley of two from farther off
 	 * (dt 0.236 s) whose second crack also finds a blast (the volley's
 	 * own first one) at the single's interval: one volley, one interval,
 	 * so both of its cracks go at 0.236 s */
-	set_event(&ev[0], 8.400, TG_SHOT_CRACK);
-	set_event(&ev[1], 8.515, TG_SHOT_GUNSHOT);
-	set_event(&ev[2], 10.600, TG_SHOT_CRACK);
-	set_event(&ev[3], 10.720, TG_SHOT_CRACK);
-	set_event(&ev[4], 10.836, TG_SHOT_GUNSHOT);
-	set_event(&ev[5], 10.956, TG_SHOT_GUNSHOT);
-	CHECK_INT(tg_ranging_find(ev, 6, 20.0, 600.0, 1000.0, rg, 8), 3);
-	CHECK_NEAR(rg[0].dt_s, 0.115, 1e-9);
-	CHECK_NEAR(rg[1].dt_s, 0.236, 1e-9);
-	CHECK_NEAR(rg[2].dt_s, 0.236, 1e-9);
+	{
+		static const double t[] = { 8.400, 8.515, 10.600, 10.720, 10.836, 10.956 };
+		CHECK_INT(pair_events(ev, t, "cgccgg", rg), 3);
+		CHECK_NEAR(rg[0].dt_s, 0.115, 1e-9);
+		CHECK_INT(pairs_at_dt(rg, 3, 0.236), 2);
+	}
 	/* a volley of three (dt 0.5 s, the second blast missed) and a single
 	 * crack at 3.0 s whose blast comes 0.56 s later; a gunshot with no
 	 * crack at 1.68 s is 0.56 s after the volley's second crack: that
 	 * crack is not paired with it (one volley, one interval) */
-	set_event(&ev[0], 1.000, TG_SHOT_CRACK);
-	set_event(&ev[1], 1.120, TG_SHOT_CRACK);
-	set_event(&ev[2], 1.240, TG_SHOT_CRACK);
-	set_event(&ev[3], 1.500, TG_SHOT_GUNSHOT);
-	set_event(&ev[4], 1.680, TG_SHOT_GUNSHOT);
-	set_event(&ev[5], 1.740, TG_SHOT_GUNSHOT);
-	set_event(&ev[6], 3.000, TG_SHOT_CRACK);
-	set_event(&ev[7], 3.560, TG_SHOT_GUNSHOT);
-	CHECK_INT(tg_ranging_find(ev, 8, 20.0, 600.0, 1000.0, rg, 8), 3);
-	CHECK_INT((int)rg[0].crack, 0);
-	CHECK_INT((int)rg[1].crack, 2);
-	CHECK_NEAR(rg[0].dt_s, 0.5, 1e-9);
-	CHECK_NEAR(rg[1].dt_s, 0.5, 1e-9);
-	CHECK_INT((int)rg[2].crack, 6);
-	CHECK_NEAR(rg[2].dt_s, 0.56, 1e-9);
-	/* two guns firing together (dt 0.30 s and 0.70 s), their cracks
-	 * interleaved in one volley: each gun's cracks at its own interval */
 	{
-		static const double ta[] = { 1.00, 1.13, 1.24, 1.38 }, tb[] = { 1.06, 1.19, 1.31 };
-		struct tg_shot_event two[14];
-		struct tg_ranging rg2[8];
-		int m = 0, right = 0, np;
-
-		for (int j = 0; j < 4; j++) {
-			set_event(&two[m++], ta[j], TG_SHOT_CRACK);
-			set_event(&two[m++], ta[j] + 0.30, TG_SHOT_GUNSHOT);
-		}
-		for (int j = 0; j < 3; j++) {
-			set_event(&two[m++], tb[j], TG_SHOT_CRACK);
-			set_event(&two[m++], tb[j] + 0.70, TG_SHOT_GUNSHOT);
-		}
-		qsort(two, (size_t)m, sizeof(two[0]), cmp_time);
-		np = tg_ranging_find(two, (size_t)m, 20.0, 600.0, 1000.0, rg2, 8);
-		CHECK_INT(np, 7);
-		for (int q = 0; q < np; q++) {
-			double tc = two[rg2[q].crack].time_s;
-			int of_a = tc == 1.00 || tc == 1.13 || tc == 1.24 || tc == 1.38;
-			right += fabs(rg2[q].dt_s - (of_a ? 0.30 : 0.70)) < 1e-9;
-		}
-		CHECK_INT(right, 7);
+		static const double t[] = { 1.000, 1.120, 1.240, 1.500, 1.680, 1.740, 3.000, 3.560 };
+		CHECK_INT(pair_events(ev, t, "cccgggcg", rg), 3);
+		CHECK_INT((int)rg[0].crack, 0);
+		CHECK_INT((int)rg[1].crack, 2);
+		CHECK_INT(pairs_at_dt(rg, 2, 0.5), 2);
+		CHECK_INT((int)rg[2].crack, 6);
+		CHECK_NEAR(rg[2].dt_s, 0.56, 1e-9);
+	}
+	/* two guns firing together (dt 0.30 s: cracks 1.00 1.13 1.24 1.38;
+	 * dt 0.70 s: cracks 1.06 1.19 1.31), their cracks interleaved in one
+	 * volley: each gun's cracks at its own interval (no crack of one gun
+	 * has a blast at the other's) */
+	{
+		static const double t[] = { 1.00, 1.13, 1.24, 1.38, 1.30, 1.43, 1.54, 1.68,
+					    1.06, 1.19, 1.31, 1.76, 1.89, 2.01 };
+		CHECK_INT(pair_events(ev, t, "ccccggggcccggg", rg), 7);
+		CHECK_INT(pairs_at_dt(rg, 7, 0.30), 4);
+		CHECK_INT(pairs_at_dt(rg, 7, 0.70), 3);
 	}
 	/* a blast just before a crack is never its blast (a gun within a few
 	 * metres: dt under the pairing tolerance) */
-	set_event(&ev[0], 1.000, TG_SHOT_CRACK);
-	set_event(&ev[1], 1.004, TG_SHOT_GUNSHOT);
-	set_event(&ev[2], 1.116, TG_SHOT_GUNSHOT);
-	set_event(&ev[3], 1.120, TG_SHOT_CRACK);
-	CHECK_INT(tg_ranging_find(ev, 4, 20.0, 600.0, 1000.0, rg, 8), 1);
-	CHECK(rg[0].dt_s > 0.0);
-	/* subsonic speeds are refused here too */
-	CHECK(tg_ranging_find(ev, 3, 20.0, 300.0, 1000.0, rg, 8) < 0);
+	{
+		static const double t[] = { 1.000, 1.004, 1.116, 1.120 };
+		CHECK_INT(pair_events(ev, t, "cggc", rg), 1);
+		CHECK(rg[0].dt_s > 0.0);
+		/* subsonic speeds are refused here too */
+		CHECK(tg_ranging_find(ev, 4, 20.0, 300.0, 1000.0, rg, 8) < 0);
+	}
 }
 
 /* Run the detector on x; add its cracks and crack-bang pairs to the tallies. */
