@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "util/error.h"
+#include "util/jsonmem.h"
 
 struct command {
 	const char *name;
@@ -168,6 +169,8 @@ int main(int argc, char **argv)
 
 	/* A file-size limit must give an error we can report, not kill us. */
 	signal(SIGXFSZ, SIG_IGN);
+	/* a record missing a part for want of memory is refused, not written */
+	tg_jsonmem_install();
 	while (i < argc && argv[i][0] == '-') {
 		if (strcmp(argv[i], "-C") == 0 && i + 1 < argc) {
 			case_dir_opt = argv[i + 1];

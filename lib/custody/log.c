@@ -15,6 +15,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/isotime.h"
+#include "util/jsonmem.h"
 
 #define SUFFIX_LEN 212
 static const char zero_hash[] =
@@ -157,11 +158,12 @@ static int read_head(struct tg_custody *c, long long *seq, char hash[65])
 		const char *line = buf + pos + 1;
 		size_t ll = len - 1 - (size_t)(pos + 1);
 
-		if (tg_custody_parse_line(line, ll, &e, problem, sizeof(problem)) < 0) {
+		ret = tg_custody_parse_line(line, ll, &e, problem, sizeof(problem));
+		if (ret == TG_ECHECK)
 			ret = tg_error(TG_ECASE, "%s: last entry is damaged (%s); run 'testigo verify'",
 				       c->path, problem);
+		if (ret < 0)
 			goto out;
-		}
 		*seq = e.seq;
 		memcpy(hash, e.hash, 65);
 		tg_custody_entry_release(&e);
@@ -192,6 +194,9 @@ int tg_custody_append(struct tg_custody *c, const char *actor, const char *actio
 	long long seq;
 	int took_lock = 0, ret;
 
+	/* the details, and whatever this entry records, must be whole */
+	if ((ret = tg_jsonmem_check()) < 0)
+		return ret;
 	if (!c->locked) {
 		ret = tg_custody_lock(c);
 		if (ret < 0)
@@ -294,13 +299,17 @@ int tg_custody_parse_line(const char *line, size_t len, struct tg_custody_entry 
 {
 	cJSON *obj = NULL, *v;
 	const char *bad = NULL;
+	unsigned long failures;
 
 	memset(e, 0, sizeof(*e));
 	if (len == 0) {
 		snprintf(problem, problem_len, "empty line");
 		return TG_ECHECK;
 	}
+	failures = tg_jsonmem_failures();
 	obj = cJSON_ParseWithLengthOpts(line, len, NULL, 0);
+	if (!obj && tg_jsonmem_failures() != failures)
+		return tg_error(TG_ENOMEM, "out of memory while reading a custody entry");
 	if (!cJSON_IsObject(obj)) {
 		bad = "not a JSON object";
 		goto out;
@@ -408,6 +417,11 @@ int tg_custody_walk(const char *path, tg_custody_cb cb, void *user)
 			ok = -1;
 		} else {
 			ok = tg_custody_parse_line(line, len, &e, problem, sizeof(problem));
+			if (ok == TG_ENOMEM) {
+				/* not a problem of the log: the check cannot go on */
+				ret = ok;
+				break;
+			}
 		}
 		ret = cb(user, line_no, line, len, ok == 0 ? &e : NULL, ok == 0 ? NULL : problem);
 		if (ok == 0)

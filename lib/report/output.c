@@ -48,28 +48,40 @@ enum tg_out_format tg_out_format(const struct tg_out *o)
 
 struct cJSON *tg_out_tree(struct tg_out *o)
 {
-	return o->root;
+	return o->oom ? NULL : o->root;
 }
 
-static void attach(struct tg_out *o, const char *key, cJSON *item)
+/* Add item under the open object or list; 0, or -1 (item freed, o->oom set). */
+static int attach(struct tg_out *o, const char *key, cJSON *item)
 {
 	cJSON *parent = o->stack[o->depth];
 
 	if (!item) {
 		o->oom = 1;
-		return;
+		return -1;
 	}
-	if (cJSON_IsArray(parent))
-		cJSON_AddItemToArray(parent, item);
-	else
-		cJSON_AddItemToObject(parent, key ? key : "", item);
+	/* adding to an object copies the key, which can fail too (and a
+	 * parent that could not be made is NULL) */
+	if (!parent || !(cJSON_IsArray(parent) ? cJSON_AddItemToArray(parent, item)
+					       : cJSON_AddItemToObject(parent, key ? key : "", item))) {
+		cJSON_Delete(item);
+		o->oom = 1;
+		return -1;
+	}
+	return 0;
 }
 
+/*
+ * Open an object or list.  One that could not be made stays on the stack
+ * as NULL, so that what goes into it is dropped (the document is already
+ * marked incomplete) and tg_out_end() still closes the right level.
+ */
 static void push(struct tg_out *o, const char *key, cJSON *item)
 {
-	attach(o, key, item);
-	if (item && o->depth + 1 < MAX_DEPTH)
-		o->stack[++o->depth] = item;
+	int ok = attach(o, key, item) == 0;
+
+	if (o->depth + 1 < MAX_DEPTH)
+		o->stack[++o->depth] = ok ? item : NULL;
 }
 
 void tg_out_begin(struct tg_out *o, const char *key)

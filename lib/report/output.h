@@ -47,7 +47,11 @@ void tg_out_json_text(struct tg_out *o, const char *key, const char *json);
 /* Render everything; returns 0, or TG_EIO when the stream failed (e.g. EPIPE, ENOSPC). */
 int tg_out_print(struct tg_out *o, FILE *f);
 
-/* The tree itself (for callers that store results as JSON). */
+/*
+ * The tree itself (for callers that store results as JSON), or NULL when a
+ * part of it could not be allocated: an incomplete document must never be
+ * stored or shown as if it were whole.
+ */
 struct cJSON *tg_out_tree(struct tg_out *o);
 
 #endif

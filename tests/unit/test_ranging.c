@@ -35,7 +35,6 @@
 #include "harness.h"
 
 #define RATE 24000
-#define OVER 8
 #define SECONDS 20
 #define MAXS 64
 #define CLIPS 24
@@ -73,31 +72,6 @@ static struct tg_test_snd negatives[] = {
 struct shot_truth {
 	double crack_s, bang_s, d_m;
 };
-
-/*
- * An N-wave of duration T (s) at time t (s), peak amp, with a ground
- * reflection delay rd (s) later at gain rg, added into x.
- */
-static void add_crack(float *x, size_t n, double t, double T, double amp, double rd, double rg)
-{
-	const double fs = (double)RATE * OVER;
-	long i0 = (long)floor(t * RATE) - 1, i1 = (long)ceil((t + rd + T) * RATE) + 1;
-
-	for (long i = i0; i <= i1; i++) {
-		double acc = 0.0;
-		if (i < 0 || (size_t)i >= n)
-			continue;
-		for (int q = 0; q < OVER; q++) {
-			double tau = (double)(i * OVER + q) / fs - t;
-			if (tau >= 0.0 && tau < T)
-				acc += 1.0 - 2.0 * tau / T;
-			tau -= rd;
-			if (tau >= 0.0 && tau < T)
-				acc += rg * (1.0 - 2.0 * tau / T);
-		}
-		x[i] += (float)(amp * acc / OVER);
-	}
-}
 
 /*
  * One scene: background, volleys of crack + blast; returns the number of
@@ -148,7 +122,7 @@ static int make_scene(uint64_t *s, float *x, size_t n, struct shot_truth *tr, do
 				double rd = 0.3e-3 + 1.7e-3 * tg_test_rand(s), rg = 0.4 + 0.4 * tg_test_rand(s);
 				double v = v0 * (1.0 + 0.01 * (2.0 * tg_test_rand(s) - 1.0)), dt = d / c - d / v;
 				if (with_cracks)
-					add_crack(x, n, tt, T, amp, rd, rg);
+					tg_test_add_crack(x, n, RATE, tt, T, amp, rd, rg);
 				tg_test_mix(x, n, bl->x, bl->n, (long)((tt + dt) * RATE) - (long)bl->onset,
 					    (float)gain);
 				tr[nt].crack_s = tt;

@@ -16,8 +16,9 @@
  *
  * Environment: TG_SHOTS_DEBUG=1 prints every event near a labelled shot
  * and every false positive with its features; TG_SHOTS_DUMP=file writes
- * every event's features and label as CSV (for calibration on the dev
- * half); TG_SHOTS_WRITE=dir writes the generated clips and their truth;
+ * every event's features and label as CSV, and each true shot as a row of
+ * class -1 (for calibration on the dev half and the study of misses);
+ * TG_SHOTS_WRITE=dir writes the generated clips and their truth;
  * TG_SHOTS_CLIPS=N generates N clips a half instead of 24 (the halves keep
  * their seeds, so the first 24 are today's; 200 a half takes a minute and
  * gives figures with a third of the clip-to-clip noise).
@@ -212,7 +213,7 @@ static FILE *dump_file(void)
 		f = fopen(p, "w");
 		if (f)
 			fprintf(f, "set,clip,snr,time,label,cls,score,strength,snr_db,rise_ms,centroid,"
-				"lf,hf,vhf,width,decay,tail,jump,harm,ncc,gain,peak,conf,compact\n");
+				"lf,hf,vhf,width,decay,tail,jump,harm,ncc,gain,peak,conf,compact,step,clipped\n");
 	}
 	return f;
 }
@@ -234,12 +235,16 @@ static void dump_clip(const char *set, const char *name, double snr,
 			if (fabs(e->time_s - t[j]) <= TOL)
 				lab = 1;
 		fprintf(f, "%s,%s,%.1f,%.4f,%d,%d,%.3f,%.2f,%.2f,%.2f,%.0f,%.2f,%.2f,%.2f,%.3f,%.1f,"
-			"%.2f,%.2f,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f\n", set, name, snr, e->time_s, lab,
+			"%.2f,%.2f,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f,%.2f,%d\n", set, name, snr, e->time_s, lab,
 			(int)e->cls, e->score, e->strength, e->snr_db, e->rise_ms, e->centroid_hz,
 			e->lf_db, e->hf_db, e->vhf_db, e->width, e->decay_ms, e->tail_db, e->jump_db,
 			e->harmonicity, e->repeat_ncc, e->repeat_gain_db, e->peak_dbfs, e->confidence,
-			e->compact);
+			e->compact, e->step_jump_db, e->clipped);
 	}
+	/* the truth too (class -1), so that misses can be studied offline */
+	for (j = 0; j < nt; j++)
+		fprintf(f, "%s,%s,%.1f,%.4f,1,-1%s\n", set, name, snr, t[j],
+			",0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0");
 }
 
 struct summary {

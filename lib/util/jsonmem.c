@@ -1,0 +1,38 @@
+/* jsonmem.c - cJSON's allocations, counted; see jsonmem.h. */
+#include "util/jsonmem.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+
+#include "util/error.h"
+
+static _Thread_local unsigned long failures, checked;
+
+static void *counting_malloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (!p)
+		failures++;
+	return p;
+}
+
+void tg_jsonmem_install(void)
+{
+	cJSON_Hooks hooks = { counting_malloc, free };
+
+	cJSON_InitHooks(&hooks);
+}
+
+int tg_jsonmem_check(void)
+{
+	if (failures == checked)
+		return 0;
+	checked = failures;
+	return tg_error(TG_ENOMEM, "out of memory while building a record (a part of it is missing)");
+}
+
+unsigned long tg_jsonmem_failures(void)
+{
+	return failures;
+}

@@ -1,0 +1,37 @@
+/*
+ * jsonmem.h - cJSON's allocations, counted, so that a document missing a
+ * part is never made durable.
+ *
+ * cJSON's builders (cJSON_AddNumberToObject() and the rest) return NULL
+ * when an allocation fails and leave the document without that part, and
+ * code that adds twenty fields seldom checks each one.  A finding or a
+ * custody entry without one of its fields would be a wrong record, not a
+ * failed one.  So tg_jsonmem_install() routes cJSON's allocations through
+ * a hook that counts failures in the calling thread, and
+ * tg_jsonmem_check() is called where JSON becomes durable: before a
+ * custody entry is written, which every finding and catalog change
+ * recorded through tg_case_record() goes through.  It refuses when any
+ * cJSON allocation of this thread failed since the last check.  The rule
+ * is coarse on purpose: under memory pressure an operation that was
+ * whole may be refused, but one that is not is never written.
+ *
+ * Without tg_jsonmem_install() (a library user that sets its own cJSON
+ * hooks) nothing is counted and the check always passes.
+ */
+#ifndef TG_UTIL_JSONMEM_H
+#define TG_UTIL_JSONMEM_H
+
+/* Install the counting hooks; call once, before any cJSON use. */
+void tg_jsonmem_install(void);
+
+/* 0, or TG_ENOMEM when a cJSON allocation of this thread failed since the last call. */
+int tg_jsonmem_check(void);
+
+/*
+ * How many cJSON allocations of this thread have failed: compared around
+ * cJSON_Parse(), it tells a text that is not JSON from memory that ran out
+ * (a custody entry must not be called damaged for want of memory).
+ */
+unsigned long tg_jsonmem_failures(void);
+
+#endif
