@@ -275,9 +275,10 @@ int tg_an_shots_emit(struct tg_an_shots_state *s, struct tg_out *o)
 	tg_out_num(o, NULL, s->p.v_min, 0);
 	tg_out_num(o, NULL, s->p.v_max, 0);
 	tg_out_end(o);
+	tg_out_num(o, "onset_uncertainty_s", TG_RANGING_ONSET_ERR_S, 3);
 	tg_out_str(o, "ranging_assumptions", "d = dt c v / (v - c) for a microphone near the "
-		   "line of fire, constant bullet speed, still air; the slowest bullet gives "
-		   "the largest distance");
+		   "line of fire, constant bullet speed, still air; the slowest bullet and the "
+		   "longest interval (dt + onset_uncertainty_s) give the largest distance");
 	tg_out_str(o, "confidence", "Platt scaling of the gunshot score (or of a burst repeat's "
 		   "correlation) fitted on generated development clips (docs/audio.md)");
 	tg_out_end(o);
@@ -370,7 +371,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_shots = {
 	.name = "shots",
-	.version = "9",	/* 9: a volley's cracks share one interval, a crack stands out by its steps; 8: supersonic cracks are a class of their own (7: a slow rise lowers the score) */
+	.version = "10",	/* 10: the distance range covers the onset times too; 9: a volley's cracks share one interval, a crack stands out by its steps; 8: supersonic cracks are a class of their own (7: a slow rise lowers the score) */
 	.applies_to = "video,audio",
 	.create = create,
 	.result = result,
