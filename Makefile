@@ -64,7 +64,7 @@ $(O)/tests/%: tests/unit/%.c tests/unit/harness.h $(O)/libtestigo.a
 # test_oom fails the library's allocations one at a time: its malloc family
 # is wrapped at link time (tests/unit/test_oom.c)
 OOM_WRAP := malloc calloc realloc av_malloc av_mallocz av_calloc
-$(O)/tests/test_oom: ALL_LDFLAGS += $(OOM_WRAP:%=-Wl,--wrap=%)
+$(O)/tests/test_oom $(O)/tests/test_oom_add: ALL_LDFLAGS += $(OOM_WRAP:%=-Wl,--wrap=%)
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)

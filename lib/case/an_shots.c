@@ -116,7 +116,7 @@ int tg_an_shots_new(struct tg_an_shots_state **out, const struct tg_an_shots_par
 	s->det = tg_shots_new(TG_AN_SHOTS_RATE);
 	if (!s->det) {
 		free(s);
-		return tg_error(TG_ENOMEM, "shots: cannot create the detector");
+		return tg_error(TG_ENOMEM, "shots: cannot create the detector: out of memory");
 	}
 	if (with_plot) {
 		if ((ret = tg_spectro_init(&s->sp, TG_AN_SHOTS_RATE)) < 0) {

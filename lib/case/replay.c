@@ -91,7 +91,7 @@ int tg_case_recover(struct tg_case *c)
 		return ret;
 	rp.after = tg_store_custody_max_seq(c->store);
 	if (rp.after < 0) {
-		ret = tg_error(TG_EDB, "%s: cannot read the catalog", c->dir);
+		ret = (int)rp.after;	/* the store said why */
 		goto out;
 	}
 	memset(rp.prev, '0', 64);

@@ -291,6 +291,11 @@ int tg_case_verify(struct tg_case *c, tg_verify_cb report, void *user,
 		return ret;
 	}
 	s.snapshot_seq = tg_store_custody_max_seq(c->store);
+	if (s.snapshot_seq < 0) {
+		tg_custody_unlock(&c->custody);
+		tg_key_release(&pub);
+		return (int)s.snapshot_seq;
+	}
 	n = tg_custody_verify(c->custody.path, &pub, chain_problem, &s, &sum->entries,
 			      sum->last_hash);
 	tg_key_release(&pub);

@@ -191,6 +191,7 @@ int tg_custody_append(struct tg_custody *c, const char *actor, const char *actio
 	struct tg_dynbuf b = TG_DYNBUF_INIT(TG_CUSTODY_MAX_LINE);
 	unsigned char raw[TG_SHA256_LEN], sig[TG_ED25519_SIG_LEN];
 	char hash[65], sighex[129], prev[65], now[40], *det = NULL;
+	cJSON *dup = NULL;
 	long long seq;
 	int took_lock = 0, ret;
 
@@ -240,6 +241,12 @@ int tg_custody_append(struct tg_custody *c, const char *actor, const char *actio
 		ret = tg_error(ret, "%s: custody entry too large", c->path);
 		goto out;
 	}
+	/* the caller's copy of the entry is made before the line is written:
+	 * once it is durable, nothing may fail for want of memory */
+	if (out && !(dup = details ? cJSON_Duplicate(details, 1) : cJSON_CreateObject())) {
+		ret = tg_error(TG_ENOMEM, "out of memory");
+		goto out;
+	}
 	/* One write: O_APPEND makes it land whole at the end. */
 	ret = tg_fs_write_full(c->fd, b.buf, b.len, c->path);
 	if (ret == 0 && fdatasync(c->fd) != 0)
@@ -259,12 +266,14 @@ int tg_custody_append(struct tg_custody *c, const char *actor, const char *actio
 		snprintf(out->actor, sizeof(out->actor), "%s", actor ? actor : "unknown");
 		snprintf(out->action, sizeof(out->action), "%s", action);
 		snprintf(out->item, sizeof(out->item), "%s", item ? item : "");
-		out->details = details ? cJSON_Duplicate(details, 1) : cJSON_CreateObject();
+		out->details = dup;
+		dup = NULL;
 		memcpy(out->prev, prev, 65);
 		memcpy(out->hash, hash, 65);
 		memcpy(out->sig, sighex, 129);
 	}
 out:
+	cJSON_Delete(dup);
 	cJSON_free(det);
 	tg_dynbuf_release(&b);
 	if (took_lock)

@@ -51,9 +51,26 @@ static const char schema_v1[] =
 	"  item_id INTEGER NOT NULL REFERENCES items(id), name TEXT NOT NULL,"
 	"  data BLOB NOT NULL, PRIMARY KEY(item_id, name)) WITHOUT ROWID;";
 
+/*
+ * A text bind copies its text, which can fail for want of memory and
+ * leaves NULL in the statement; callers bind without checking, so the
+ * failure is remembered here and the transaction it belongs to refuses to
+ * commit (tg_store_commit()): no row is written with a value missing.
+ */
+static _Thread_local int bind_failed;
+
+/* SQLite out of memory is out of memory, not a damaged catalog. */
+static int db_code(int rc)
+{
+	return (rc & 0xff) == SQLITE_NOMEM ? TG_ENOMEM : TG_EDB;
+}
+
 int tg_store_fail(struct tg_store *s, const char *what)
 {
-	return tg_error(TG_EDB, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	if (bind_failed)	/* a NOT NULL constraint then fails on the missing value */
+		return tg_error(TG_ENOMEM, "%s: %s: out of memory", s->path, what);
+	return tg_error(db_code(sqlite3_errcode(s->db)), "%s: %s: %s", s->path, what,
+			sqlite3_errmsg(s->db));
 }
 
 int tg_store_prepare(struct tg_store *s, const char *sql, sqlite3_stmt **st)
@@ -65,10 +82,10 @@ int tg_store_prepare(struct tg_store *s, const char *sql, sqlite3_stmt **st)
 
 void tg_store_bind_text(sqlite3_stmt *st, int idx, const char *v)
 {
-	if (v)
-		sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, idx);
+	int rc = v ? sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, idx);
+
+	if (rc != SQLITE_OK)
+		bind_failed = 1;
 }
 
 const char *tg_store_col_text(sqlite3_stmt *st, int col)
@@ -81,9 +98,10 @@ const char *tg_store_col_text(sqlite3_stmt *st, int col)
 static int exec(struct tg_store *s, const char *sql)
 {
 	char *err = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
 
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		int ret = tg_error(TG_EDB, "%s: %s", s->path, err ? err : "query failed");
+	if (rc != SQLITE_OK) {
+		int ret = tg_error(db_code(rc), "%s: %s", s->path, err ? err : "query failed");
 		sqlite3_free(err);
 		return ret;
 	}
@@ -109,15 +127,17 @@ int tg_store_open(struct tg_store **out, const char *path, int create)
 {
 	struct tg_store *s = calloc(1, sizeof(*s));
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-	int ret, v = 0;
+	int ret, rc, v = 0;
 
 	*out = NULL;
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
 		return tg_error(TG_ENOMEM, "out of memory");
 	}
-	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
-		ret = tg_error(TG_ECASE, "%s: cannot open the catalog: %s", path,
+	rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_FULLMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		ret = tg_error(db_code(rc) == TG_ENOMEM ? TG_ENOMEM : TG_ECASE,
+			       "%s: cannot open the catalog: %s", path,
 			       s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
 	}
@@ -168,11 +188,16 @@ int tg_store_close(struct tg_store *s)
 
 int tg_store_begin(struct tg_store *s)
 {
+	bind_failed = 0;
 	return exec(s, "BEGIN IMMEDIATE");
 }
 
 int tg_store_commit(struct tg_store *s)
 {
+	if (bind_failed) {
+		bind_failed = 0;
+		return tg_error(TG_ENOMEM, "%s: out of memory while writing the catalog", s->path);
+	}
 	return exec(s, "COMMIT");
 }
 

@@ -95,6 +95,7 @@ int tg_store_findings(struct tg_store *s, long long item_id, const char *analyse
 
 /* Custody mirror. */
 int tg_store_custody_add(struct tg_store *s, const struct tg_custody_row *r);
+/* The highest seq mirrored (0: none), or a negative TG_E* code. */
 long long tg_store_custody_max_seq(struct tg_store *s);
 typedef int (*tg_store_custody_cb)(void *user, const struct tg_custody_row *r);
 /* item_sha256 may be NULL for every entry. */

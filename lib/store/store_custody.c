@@ -27,14 +27,15 @@ int tg_store_custody_add(struct tg_store *s, const struct tg_custody_row *r)
 long long tg_store_custody_max_seq(struct tg_store *s)
 {
 	sqlite3_stmt *st;
-	long long n = -1;
+	long long n;
+	int ret = tg_store_prepare(s, "SELECT coalesce(max(seq), 0) FROM custody", &st);
 
-	if (tg_store_prepare(s, "SELECT coalesce(max(seq), 0) FROM custody", &st) < 0)
-		return -1;
+	if (ret < 0)
+		return ret;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	else
-		tg_store_fail(s, "cannot read the custody mirror");
+		n = tg_store_fail(s, "cannot read the custody mirror");
 	sqlite3_finalize(st);
 	return n;
 }
