@@ -61,8 +61,8 @@ $(O)/tests/%: tests/unit/%.c tests/unit/harness.h $(O)/libtestigo.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(O)/libtestigo.a $(LIBS)
 
-# test_oom fails the library's allocations one at a time: its malloc family
-# is wrapped at link time (tests/unit/test_oom.c)
+# the out-of-memory tests fail the library's allocations one at a time: the
+# malloc family is wrapped at link time (tests/unit/oom_inject.h)
 OOM_WRAP := malloc calloc realloc av_malloc av_mallocz av_calloc
 $(O)/tests/test_oom $(O)/tests/test_oom_add: ALL_LDFLAGS += $(OOM_WRAP:%=-Wl,--wrap=%)
 

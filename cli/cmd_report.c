@@ -98,7 +98,7 @@ static int write_table(const char *dir, const char *name, cJSON *table)
 	char *buf = NULL, *path = tg_fs_join(dir, name);
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	int ret;
+	int ret, empty;
 
 	if (!f || !path) {
 		if (f)
@@ -109,10 +109,11 @@ static int write_table(const char *dir, const char *name, cJSON *table)
 		cJSON_Delete(table);
 		return tg_error(TG_ENOMEM, "out of memory");
 	}
-	tg_out_json(o, "rows", table);
+	empty = cJSON_GetArraySize(table) == 0;
+	tg_out_json(o, "rows", table);	/* the writer owns (or frees) it now */
 	ret = tg_out_print(o, f);
 	fclose(f);
-	if (ret == 0 && cJSON_GetArraySize(table) == 0)
+	if (ret == 0 && empty)
 		len = 0;	/* the writer prints no header for an empty table */
 	if (ret == 0)
 		ret = tg_fs_write_atomic(path, buf, len, 0644);

@@ -38,6 +38,19 @@ int tg_ranging_distance(double dt, double temp_c, double v_min, double v_max,
 	return 0;
 }
 
+int tg_ranging_range(double dt, double temp_c, double v_min, double v_max, double *d_min,
+		     double *d_max)
+{
+	double early = dt - TG_RANGING_ONSET_ERR_S, unused;
+	int ret = tg_ranging_distance(early > 0.0 ? early : 0.0, temp_c, v_min, v_max, d_min,
+				      &unused);
+
+	if (ret == 0)
+		ret = tg_ranging_distance(dt + TG_RANGING_ONSET_ERR_S, temp_c, v_min, v_max, &unused,
+					  d_max);
+	return ret;
+}
+
 static int cmp_crack(const void *a, const void *b)
 {
 	const struct tg_ranging *x = a, *y = b;
@@ -244,13 +257,9 @@ int tg_ranging_find(const struct tg_shot_event *ev, size_t n, double temp_c,
 		pair_episode(&p, crack + i, j - i, out, &k, max);
 	}
 	for (i = j = 0; i < k; i++) {
-		double early = out[i].dt_s - TG_RANGING_ONSET_ERR_S, unused;
-
 		out[i].c_ms = c;
-		if (tg_ranging_distance(early > 0.0 ? early : 0.0, temp_c, v_min, v_max,
-					&out[i].d_min_m, &unused) == 0 &&
-		    tg_ranging_distance(out[i].dt_s + TG_RANGING_ONSET_ERR_S, temp_c, v_min, v_max,
-					&unused, &out[i].d_max_m) == 0)
+		if (tg_ranging_range(out[i].dt_s, temp_c, v_min, v_max, &out[i].d_min_m,
+				     &out[i].d_max_m) == 0)
 			out[j++] = out[i];
 	}
 	k = j;

@@ -13,6 +13,7 @@
 #include "case/replay.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/jsonmem.h"
 
 static int is_case_dir(const char *dir)
 {
@@ -242,6 +243,7 @@ int tg_case_apply(struct tg_case *c, const struct tg_custody_entry *e, tg_case_a
 		.seq = e->seq, .time_utc = e->time, .actor = e->actor, .action = e->action,
 		.item_sha256 = e->item, .hash = e->hash, .prev = e->prev,
 	};
+	unsigned long json_failures = tg_jsonmem_failures();
 	int ret = tg_store_begin(c->store);
 
 	if (ret < 0)
@@ -250,6 +252,11 @@ int tg_case_apply(struct tg_case *c, const struct tg_custody_entry *e, tg_case_a
 		ret = apply(c, e, user);
 	if (ret == 0)
 		ret = tg_store_custody_add(c->store, &row);
+	/* JSON the applier made (a finding's params, a metadata document)
+	 * must be whole, as the entry's own details are (jsonmem.h) */
+	if (ret == 0 && tg_jsonmem_failures() != json_failures)
+		ret = tg_error(TG_ENOMEM, "out of memory while applying custody entry %lld",
+			       e->seq);
 	if (ret == 0)
 		ret = tg_store_commit(c->store);
 	if (ret < 0)
@@ -266,9 +273,10 @@ int tg_case_record(struct tg_case *c, const char *actor, const char *action,
 
 	if (ret < 0)
 		return ret;
+	c->lagging = 0;
 	ret = tg_custody_append(&c->custody, actor, action, item_sha256, details, &e);
-	if (ret == 0)
-		ret = tg_case_apply(c, &e, apply, user);
+	if (ret == 0 && (ret = tg_case_apply(c, &e, apply, user)) < 0)
+		c->lagging = 1;
 	tg_custody_unlock(&c->custody);
 	if (out && ret == 0)
 		*out = e;

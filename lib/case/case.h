@@ -35,6 +35,8 @@ struct tg_case {
 	struct tg_custody custody;
 	int recovered;			/* entries replayed at open */
 	int staged_removed;		/* abandoned staged copies removed at open */
+	int lagging;			/* the last tg_case_record() wrote its entry
+					 * but could not apply it (see there) */
 };
 
 /* Create a case in dir (created if missing; must be empty or absent). */
@@ -60,7 +62,10 @@ typedef int (*tg_case_apply_fn)(struct tg_case *c, const struct tg_custody_entry
 /*
  * Append a custody entry and apply it (apply may be NULL: custody row only).
  * out (may be NULL) receives the entry; release it with
- * tg_custody_entry_release().
+ * tg_custody_entry_release().  When the entry was written but applying it
+ * failed (out of memory, a full disk), the error is returned and
+ * c->lagging is set: the entry stands and the next open replays it, so
+ * the caller must keep what it refers to (a staged copy) for that replay.
  */
 int tg_case_record(struct tg_case *c, const char *actor, const char *action,
 		   const char *item_sha256, const struct cJSON *details,

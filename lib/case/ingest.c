@@ -236,7 +236,10 @@ int tg_ingest_file(struct tg_case *c, const char *path, const struct tg_ingest_o
 	if (ret < 0)
 		goto out;
 	snprintf(out->media_type, sizeof(out->media_type), "%s", p.media_type);
-	out->new_item = tg_store_item_by_sha(c->store, st.sha256, &existing) == TG_ENOTFOUND;
+	ret = tg_store_item_by_sha(c->store, st.sha256, &existing);
+	if (ret < 0 && ret != TG_ENOTFOUND)
+		goto out;	/* not knowing is not "already there" */
+	out->new_item = ret == TG_ENOTFOUND;
 	had_finding = !out->new_item;
 	details = acquire_details(path, o, st.size, p.media_type);
 	if (!details) {
@@ -246,8 +249,13 @@ int tg_ingest_file(struct tg_case *c, const char *path, const struct tg_ingest_o
 	ctx.staged_path = st.path;
 	ret = tg_case_record(c, o->actor, "acquire", st.sha256, details, tg_ingest_apply_acquire,
 			     &ctx, NULL);
-	if (ret < 0)
+	if (ret < 0) {
+		/* logged but not applied: the next open moves the staged copy
+		 * into place (it must not be deleted with the failed add) */
+		if (c->lagging)
+			tg_stage_forget(&st);
 		goto out;
+	}
 	out->item_id = ctx.item_id;
 	tg_stage_forget(&st);	/* committed: the staged copy is now the object */
 	if (!had_finding)

@@ -71,7 +71,12 @@ static int replay_one(void *user, long long line_no, const char *line, size_t le
 		char cause[512];
 
 		snprintf(cause, sizeof(cause), "%s", tg_errmsg());
-		rp->ret = tg_error(rp->ret == TG_EDB ? TG_EDB : TG_ECASE,
+		/* want of memory, a full disk or the database stay what they
+		 * are; anything else means the entry does not fit the case */
+		int code = rp->ret == TG_EDB || rp->ret == TG_ENOMEM || rp->ret == TG_EIO ? rp->ret
+											: TG_ECASE;
+
+		rp->ret = tg_error(code,
 				   "%s: cannot bring the catalog up to custody entry %lld (line %lld): %s",
 				   rp->c->dir, e->seq, line_no, cause);
 		return 1;
@@ -96,8 +101,10 @@ int tg_case_recover(struct tg_case *c)
 	}
 	memset(rp.prev, '0', 64);
 	rp.prev[64] = '\0';
-	if (rp.after > 0)
-		tg_store_custody(c->store, NULL, find_prev, &rp);
+	/* without the last mirrored entry's hash nothing can be replayed, and
+	 * the next append would leave a gap no later open could fill */
+	if (rp.after > 0 && (ret = tg_store_custody(c->store, NULL, find_prev, &rp)) < 0)
+		goto out;
 	ret = tg_custody_walk(c->custody.path, replay_one, &rp);
 	if (rp.ret < 0)
 		ret = rp.ret;

@@ -184,6 +184,14 @@ static int add_json_string(struct tg_dynbuf *b, const char *s)
 	return ret;
 }
 
+/* A line that could not be built: over the size limit, or out of memory. */
+static int too_large_or_no_memory(const struct tg_custody *c, int code)
+{
+	if (code == TG_ENOMEM)
+		return tg_error(TG_ENOMEM, "%s: out of memory while writing a custody entry", c->path);
+	return tg_error(code, "%s: custody entry too large", c->path);
+}
+
 int tg_custody_append(struct tg_custody *c, const char *actor, const char *action,
 		      const char *item, const struct cJSON *details,
 		      struct tg_custody_entry *out)
@@ -227,7 +235,7 @@ int tg_custody_append(struct tg_custody *c, const char *actor, const char *actio
 	if (ret == 0)
 		ret = tg_dynbuf_printf(&b, ",\"details\":%s,\"prev\":\"%s\"", det ? det : "{}", prev);
 	if (ret < 0) {
-		ret = tg_error(ret, "%s: custody entry too large", c->path);
+		ret = too_large_or_no_memory(c, ret);
 		goto out;
 	}
 	ret = tg_sha256_buf(b.buf, b.len, raw, hash);
@@ -238,7 +246,7 @@ int tg_custody_append(struct tg_custody *c, const char *actor, const char *actio
 	tg_hex_encode(sig, sizeof(sig), sighex);
 	ret = tg_dynbuf_printf(&b, ",\"hash\":\"%s\",\"sig\":\"%s\"}\n", hash, sighex);
 	if (ret < 0) {
-		ret = tg_error(ret, "%s: custody entry too large", c->path);
+		ret = too_large_or_no_memory(c, ret);
 		goto out;
 	}
 	/* the caller's copy of the entry is made before the line is written:
@@ -308,16 +316,13 @@ int tg_custody_parse_line(const char *line, size_t len, struct tg_custody_entry 
 {
 	cJSON *obj = NULL, *v;
 	const char *bad = NULL;
-	unsigned long failures;
 
 	memset(e, 0, sizeof(*e));
 	if (len == 0) {
 		snprintf(problem, problem_len, "empty line");
 		return TG_ECHECK;
 	}
-	failures = tg_jsonmem_failures();
-	obj = cJSON_ParseWithLengthOpts(line, len, NULL, 0);
-	if (!obj && tg_jsonmem_failures() != failures)
+	if (tg_jsonmem_parse(line, len, &obj) < 0)
 		return tg_error(TG_ENOMEM, "out of memory while reading a custody entry");
 	if (!cJSON_IsObject(obj)) {
 		bad = "not a JSON object";
@@ -405,7 +410,7 @@ int tg_custody_walk(const char *path, tg_custody_cb cb, void *user)
 
 	if (!f)
 		return tg_error_errno(TG_ECASE, "%s: cannot open the custody log", path);
-	while ((n = getline(&line, &cap, f)) >= 0) {
+	while ((errno = 0, n = getline(&line, &cap, f)) >= 0) {
 		struct tg_custody_entry e;
 		char problem[160] = "";
 		size_t len = (size_t)n;
@@ -438,8 +443,11 @@ int tg_custody_walk(const char *path, tg_custody_cb cb, void *user)
 		if (ret)
 			break;
 	}
-	if (ret == 0 && ferror(f))
-		ret = tg_error_errno(TG_EIO, "%s: read failed", path);
+	/* getline() also stops for want of memory, without setting the
+	 * stream's error: a walk that did not reach the end is not whole */
+	if (ret == 0 && (ferror(f) || !feof(f)))
+		ret = errno == ENOMEM ? tg_error(TG_ENOMEM, "%s: out of memory while reading", path)
+				      : tg_error_errno(TG_EIO, "%s: read failed", path);
 	free(line);
 	fclose(f);
 	return ret;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/jsonmem.h"
 
 #define MAX_DEPTH 32
 
@@ -144,8 +145,12 @@ void tg_out_json(struct tg_out *o, const char *key, struct cJSON *value)
 
 void tg_out_json_text(struct tg_out *o, const char *key, const char *json)
 {
-	cJSON *v = json ? cJSON_Parse(json) : NULL;
+	cJSON *v = NULL;
 
+	if (json && tg_jsonmem_parse(json, strlen(json), &v) < 0) {
+		o->oom = 1;	/* not "invalid text": it must not become a string */
+		return;
+	}
 	attach(o, key, v ? v : cJSON_CreateString(json ? json : ""));
 }
 

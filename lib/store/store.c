@@ -51,14 +51,6 @@ static const char schema_v1[] =
 	"  item_id INTEGER NOT NULL REFERENCES items(id), name TEXT NOT NULL,"
 	"  data BLOB NOT NULL, PRIMARY KEY(item_id, name)) WITHOUT ROWID;";
 
-/*
- * A text bind copies its text, which can fail for want of memory and
- * leaves NULL in the statement; callers bind without checking, so the
- * failure is remembered here and the transaction it belongs to refuses to
- * commit (tg_store_commit()): no row is written with a value missing.
- */
-static _Thread_local int bind_failed;
-
 /* SQLite out of memory is out of memory, not a damaged catalog. */
 static int db_code(int rc)
 {
@@ -67,8 +59,6 @@ static int db_code(int rc)
 
 int tg_store_fail(struct tg_store *s, const char *what)
 {
-	if (bind_failed)	/* a NOT NULL constraint then fails on the missing value */
-		return tg_error(TG_ENOMEM, "%s: %s: out of memory", s->path, what);
 	return tg_error(db_code(sqlite3_errcode(s->db)), "%s: %s: %s", s->path, what,
 			sqlite3_errmsg(s->db));
 }
@@ -80,12 +70,19 @@ int tg_store_prepare(struct tg_store *s, const char *sql, sqlite3_stmt **st)
 	return 0;
 }
 
+/*
+ * Bound without a copy (SQLITE_STATIC): a copy can fail for want of
+ * memory, and a failed bind leaves NULL in the statement, which callers
+ * would not see (a row written without its value, a lookup that matches
+ * everything).  Every caller binds strings that live until the statement
+ * is stepped and finalized.
+ */
 void tg_store_bind_text(sqlite3_stmt *st, int idx, const char *v)
 {
-	int rc = v ? sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, idx);
-
-	if (rc != SQLITE_OK)
-		bind_failed = 1;
+	if (v)
+		sqlite3_bind_text(st, idx, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, idx);
 }
 
 const char *tg_store_col_text(sqlite3_stmt *st, int col)
@@ -188,16 +185,11 @@ int tg_store_close(struct tg_store *s)
 
 int tg_store_begin(struct tg_store *s)
 {
-	bind_failed = 0;
 	return exec(s, "BEGIN IMMEDIATE");
 }
 
 int tg_store_commit(struct tg_store *s)
 {
-	if (bind_failed) {
-		bind_failed = 0;
-		return tg_error(TG_ENOMEM, "%s: out of memory while writing the catalog", s->path);
-	}
 	return exec(s, "COMMIT");
 }
 

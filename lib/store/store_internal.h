@@ -15,7 +15,7 @@ int tg_store_fail(struct tg_store *s, const char *what);
 /* Prepare or fail with a message. */
 int tg_store_prepare(struct tg_store *s, const char *sql, sqlite3_stmt **st);
 
-/* Bind a string or NULL. */
+/* Bind a string or NULL, without a copy: v must live until the statement is finalized. */
 void tg_store_bind_text(sqlite3_stmt *st, int idx, const char *v);
 
 /* Column text, never NULL ("" for NULL). */

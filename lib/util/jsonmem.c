@@ -36,3 +36,13 @@ unsigned long tg_jsonmem_failures(void)
 {
 	return failures;
 }
+
+int tg_jsonmem_parse(const char *text, size_t len, cJSON **out)
+{
+	unsigned long before = failures;
+
+	*out = cJSON_ParseWithLengthOpts(text, len, NULL, 0);
+	if (!*out && failures != before)
+		return tg_error(TG_ENOMEM, "out of memory while reading JSON");
+	return 0;
+}

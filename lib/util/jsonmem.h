@@ -13,7 +13,10 @@
  * recorded through tg_case_record() goes through.  It refuses when any
  * cJSON allocation of this thread failed since the last check.  The rule
  * is coarse on purpose: under memory pressure an operation that was
- * whole may be refused, but one that is not is never written.
+ * whole may be refused, but one that is not is never written.  Applying
+ * an entry to the catalog (tg_case_apply()) compares
+ * tg_jsonmem_failures() before and after instead, so that what the
+ * applier builds is covered too.
  *
  * Without tg_jsonmem_install() (a library user that sets its own cJSON
  * hooks) nothing is counted and the check always passes.
@@ -21,17 +24,25 @@
 #ifndef TG_UTIL_JSONMEM_H
 #define TG_UTIL_JSONMEM_H
 
+#include <stddef.h>
+
 /* Install the counting hooks; call once, before any cJSON use. */
 void tg_jsonmem_install(void);
 
 /* 0, or TG_ENOMEM when a cJSON allocation of this thread failed since the last call. */
 int tg_jsonmem_check(void);
 
-/*
- * How many cJSON allocations of this thread have failed: compared around
- * cJSON_Parse(), it tells a text that is not JSON from memory that ran out
- * (a custody entry must not be called damaged for want of memory).
- */
+/* How many cJSON allocations of this thread have failed so far. */
 unsigned long tg_jsonmem_failures(void);
+
+struct cJSON;
+
+/*
+ * Parse len bytes of JSON: 0 with *out the document, or *out NULL when the
+ * text is not JSON; TG_ENOMEM when memory ran out.  cJSON returns NULL for
+ * both, and a custody entry must not be called damaged, nor a document
+ * stored in the wrong shape, for want of memory.
+ */
+int tg_jsonmem_parse(const char *text, size_t len, struct cJSON **out);
 
 #endif

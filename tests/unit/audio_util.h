@@ -105,6 +105,9 @@ static inline double tg_test_rms(const float *x, size_t n)
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* a recorded gunshot (Debian's hedgewars-data) for tests that need one */
+#define TG_TEST_BLAST "/usr/share/games/hedgewars/Data/Sounds/gun.ogg"
+
 /* A recorded sound from a Debian package, decoded at test time. */
 struct tg_test_snd {
 	const char *path;

@@ -9,6 +9,11 @@
  * allocations it makes, then with only the 1st failing, only the 2nd, and
  * so on: every run must fail with TG_ENOMEM or give exactly the first
  * run's result.
+ *
+ * Limits: the counters are not atomic (scenarios run on one thread), and
+ * the wrap reaches only the references the library and the test make;
+ * allocations inside libc (strdup, getline), OpenSSL, libexif and FFmpeg
+ * (its calls to its own av_malloc) are not failed.
  */
 #ifndef TG_TEST_OOM_INJECT_H
 #define TG_TEST_OOM_INJECT_H

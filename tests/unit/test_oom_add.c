@@ -5,19 +5,23 @@
  * fresh copy of a case, with one allocation failing: the library's own
  * (oom_inject.h), cJSON's and SQLite's (its allocator is wrapped below).
  * Every allocation of the first few hundred fails in turn, then a spread
- * sample of the rest.  After each run the case is opened again (which
- * replays what the catalog missed) and verified: no problem is allowed.
+ * sample of the rest (TG_OOM_FULL=1: every one, a few minutes).  After
+ * each run the case is opened again (which replays what the catalog
+ * missed) and verified: no problem is allowed.
  * The run itself must succeed as the clean one did, or fail with "out of
  * memory", or add the item with an analysis recorded as failed for want
  * of memory (an honest finding that `testigo analyse --force` can redo).
  *
- * What it found when it was written: the caller's copy of a custody entry
- * was made after the line was durable, and when that copy failed the
- * acquisition was rolled back and its staged file deleted while the log
+ * What it and its exhaustive run found: an acquisition whose entry was
+ * written but could not be applied (the caller's copy of the entry, the
+ * transaction, the object's path) deleted its staged file while the log
  * said it was acquired (verify: "the evidentiary copy is missing"); a
- * text bind that could not copy its value left NULL in the row (reported
- * as a NOT NULL constraint, or stored as NULL where NULL is allowed); and
- * SQLite out of memory was reported as a damaged catalog.
+ * text bind that could not copy its value left NULL in a row or made a
+ * lookup match everything (an analysis skipped as "already done", an add
+ * taken for a second acquisition without its metadata); recovery that
+ * could not read the last mirrored entry carried on and let the next
+ * append leave a gap; SQLite out of memory was reported as a damaged
+ * catalog.
  */
 #include "harness.h"
 
@@ -64,6 +68,7 @@ static int hook_sqlite(void)
 
 /* --- the recording ----------------------------------------------------------- */
 
+/* 16-bit mono PCM WAV (the header's fields copied as they lie in memory: a little-endian host) */
 static int write_wav16(const char *path, const float *x, size_t n, int rate)
 {
 	FILE *f = fopen(path, "wb");
@@ -94,8 +99,7 @@ static int write_wav16(const char *path, const float *x, size_t n, int rate)
 /* 3 s: a rumble and a burst of three recorded blasts 110 ms apart. */
 static int make_recording(const char *path)
 {
-	struct tg_test_snd blast = { "/usr/share/games/hedgewars/Data/Sounds/gun.ogg", NULL, 0, 0,
-				     0.0f };
+	struct tg_test_snd blast = { TG_TEST_BLAST, NULL, 0, 0, 0.0f };
 	size_t n = (size_t)SECONDS * RATE, i;
 	float *x = calloc(n, sizeof(float));
 	uint64_t s = 11;
@@ -132,11 +136,10 @@ static void count_problem(void *user, const struct tg_verify_problem *p)
  * case found afterwards (-1 when it could not be verified).
  */
 static int run_add(long fail_at, long *allocs, int *analyses_failed, char *why, size_t whylen,
-		   int *problems)
+		   int *problems, struct tg_verify_summary *after, int *new_item)
 {
 	struct tg_ingest_opts io = { 0 };
 	struct tg_ingest_result r;
-	struct tg_verify_summary sum;
 	struct tg_case *c = NULL;
 	char cmd[2000];
 	int ret, found = 0;
@@ -153,6 +156,7 @@ static int run_add(long fail_at, long *allocs, int *analyses_failed, char *why, 
 	if (ret == 0) {
 		ret = tg_ingest_file(c, wav, &io, &r);
 		if (ret == 0) {
+			*new_item = r.new_item;
 			*analyses_failed = r.analyses_failed;
 			snprintf(why, whylen, "%s", r.analysis_failures);
 		}
@@ -165,8 +169,9 @@ static int run_add(long fail_at, long *allocs, int *analyses_failed, char *why, 
 	/* the case as the next command finds it */
 	*problems = -1;
 	c = NULL;
+	memset(after, 0, sizeof(*after));
 	if (tg_case_open(&c, work) == 0) {
-		if (tg_case_verify(c, count_problem, &found, NULL, NULL, &sum) == 0)
+		if (tg_case_verify(c, count_problem, &found, NULL, NULL, after) == 0)
 			*problems = found;
 		tg_case_close(c);
 	}
@@ -176,7 +181,8 @@ static int run_add(long fail_at, long *allocs, int *analyses_failed, char *why, 
 static void test_add_out_of_memory(void)
 {
 	long total, k, runs = 0, failed = 0, same = 0, noted = 0, bad = 0, unverified = 0;
-	int af, problems;
+	int af, problems, new_item = 0, full = getenv("TG_OOM_FULL") != NULL;
+	struct tg_verify_summary clean, after;
 	char why[512], *abs = NULL;
 
 	snprintf(pristine, sizeof(pristine), "%s/pristine", tg_test_scratch());
@@ -190,18 +196,23 @@ static void test_add_out_of_memory(void)
 	free(abs);
 
 	/* clean: learn the allocations; the analysers must all succeed */
-	CHECK_INT(run_add(0, &total, &af, why, sizeof(why), &problems), 0);
+	CHECK_INT(run_add(0, &total, &af, why, sizeof(why), &problems, &clean, &new_item), 0);
 	CHECK_INT(af, 0);
 	CHECK_INT(problems, 0);
+	CHECK_INT(new_item, 1);
 	CHECK(total > FULL_RUNS);
-	for (k = 1; k <= total; k += k < FULL_RUNS ? 1 : (total - FULL_RUNS) / SAMPLED_RUNS + 1) {
+	for (k = 1; k <= total;
+	     k += full || k < FULL_RUNS ? 1 : (total - FULL_RUNS) / SAMPLED_RUNS + 1) {
 		long n;
-		int ret = run_add(k, &n, &af, why, sizeof(why), &problems);
+		int ret;
 
+		new_item = 0;
+		ret = run_add(k, &n, &af, why, sizeof(why), &problems, &after, &new_item);
 		runs++;
 		if (ret == TG_ENOMEM)
 			failed++;
-		else if (ret == 0 && af == 0)
+		else if (ret == 0 && af == 0 && new_item && after.entries == clean.entries &&
+			 after.items == clean.items && after.findings == clean.findings)
 			same++;
 		else if (ret == 0 && strstr(why, "out of memory"))
 			noted++;
@@ -210,10 +221,12 @@ static void test_add_out_of_memory(void)
 		if (problems != 0)
 			unverified++;
 		if ((ret != 0 && ret != TG_ENOMEM) || (ret == 0 && af && !strstr(why, "out of memory")) ||
+		    (ret == 0 && !af && (!new_item || after.findings != clean.findings)) ||
 		    problems != 0)
 			fprintf(stderr, "add: allocation %ld of %ld failed: returned %d (%s), %d "
-				"analyses failed, verify: %d problems\n", k, total, ret, why, af,
-				problems);
+				"analyses failed, new item %d, %lld findings (clean %lld), verify: %d "
+				"problems\n", k, total, ret, why, af, new_item, after.findings,
+				clean.findings, problems);
 	}
 	CHECK_INT(bad, 0);
 	CHECK_INT(unverified, 0);

@@ -156,6 +156,8 @@ struct crack_tally {
 	int shots, cracks_found, cracks_as_shots, bangs_found, shots_det, pairs, pairs_right,
 	    in_range, in_onset_range, pairs_possible;
 	double dt_err_sum;
+	double dt_err[1024];	/* |dt error| of right pairs, s (the first 1024) */
+	int ndt;
 };
 
 static void tally_scene(struct crack_tally *ct, const struct tg_shots_result *r,
@@ -203,6 +205,8 @@ static void tally_scene(struct crack_tally *ct, const struct tg_shots_result *r,
 				continue;
 			ct->pairs_right++;
 			ct->dt_err_sum += fabs(rg[k].dt_s - (tr[j].bang_s - tr[j].crack_s));
+			if (ct->ndt < 1024)
+				ct->dt_err[ct->ndt++] = fabs(rg[k].dt_s - (tr[j].bang_s - tr[j].crack_s));
 			/* the true distance within the reported range (its bullet
 			 * speed is within V_MIN-V_MAX, and the range allows for
 			 * the onset times) */
@@ -210,15 +214,19 @@ static void tally_scene(struct crack_tally *ct, const struct tg_shots_result *r,
 			/* and at the shot's own bullet speed, where only the onset
 			 * times are uncertain: what TG_RANGING_ONSET_ERR_S covers */
 			{
-				double early = rg[k].dt_s - TG_RANGING_ONSET_ERR_S, lo, hi, unused;
-				tg_ranging_distance(early > 0.0 ? early : 0.0, TEMP_C, tr[j].v, tr[j].v,
-						    &lo, &unused);
-				tg_ranging_distance(rg[k].dt_s + TG_RANGING_ONSET_ERR_S, TEMP_C, tr[j].v,
-						    tr[j].v, &unused, &hi);
+				double lo, hi;
+				tg_ranging_range(rg[k].dt_s, TEMP_C, tr[j].v, tr[j].v, &lo, &hi);
 				ct->in_onset_range += tr[j].d_m >= lo && tr[j].d_m <= hi;
 			}
 		}
 	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 static void print_tally(const struct crack_tally *w, const struct crack_tally *wo, const char *title)
@@ -246,6 +254,14 @@ static void print_tally(const struct crack_tally *w, const struct crack_tally *w
 	       1000.0 * TG_RANGING_ONSET_ERR_S, w->in_onset_range, w->pairs_right);
 	printf("| mean dt error of right pairs | %.2f ms | - |\n",
 	       w->pairs_right ? 1000.0 * w->dt_err_sum / w->pairs_right : 0.0);
+	if (w->ndt > 0) {
+		double e[1024];
+
+		memcpy(e, w->dt_err, sizeof(double) * (size_t)w->ndt);
+		qsort(e, (size_t)w->ndt, sizeof(double), cmp_double);
+		printf("| dt error of right pairs, 95th / 99th percentile | %.2f / %.2f ms | - |\n",
+		       1000.0 * e[(w->ndt * 95) / 100], 1000.0 * e[(w->ndt * 99) / 100]);
+	}
 }
 
 /* Scenes of one kind (guns: see make_scene), with and without their cracks. */
@@ -333,6 +349,14 @@ static void test_formula(void)
 	CHECK(lo < hi);
 	/* subsonic speeds are refused */
 	CHECK(tg_ranging_distance(0.5, 20.0, 300.0, 900.0, &lo, &hi) < 0);
+	/* the reported range allows for the onset times: dt -+ 3 ms, and
+	 * an interval shorter than that starts at 0 m */
+	CHECK_INT(tg_ranging_range(0.5, 20.0, 800.0, 900.0, &lo, &hi), 0);
+	CHECK_NEAR(hi, 0.503 * 343.2122 * 800.0 / (800.0 - 343.2122), 0.05);
+	CHECK_NEAR(lo, 0.497 * 343.2122 * 900.0 / (900.0 - 343.2122), 0.05);
+	CHECK_INT(tg_ranging_range(0.002, 20.0, 800.0, 900.0, &lo, &hi), 0);
+	CHECK_NEAR(lo, 0.0, 1e-9);
+	CHECK_NEAR(hi, 0.005 * 343.2122 * 800.0 / (800.0 - 343.2122), 0.01);
 }
 
 static int cmp_time(const void *a, const void *b)
@@ -382,6 +406,9 @@ static void test_pairing(void)
 		static const double t[] = { 1.0, 1.3 };
 		CHECK_INT(pair_events(ev, t, "cg", rg), 1);
 		CHECK_NEAR(rg[0].dt_s, 0.3, 1e-9);
+		/* its range: the fastest bullet 3 ms sooner, the slowest 3 ms later */
+		CHECK_NEAR(rg[0].d_min_m, 0.297 * 343.2122 * 1000.0 / (1000.0 - 343.2122), 0.01);
+		CHECK_NEAR(rg[0].d_max_m, 0.303 * 343.2122 * 600.0 / (600.0 - 343.2122), 0.01);
 		CHECK_INT(pair_events(ev, t + 1, "g", rg), 0);
 	}
 	/* a volley of three cracks 120 ms apart whose blasts come 0.4 s

@@ -241,10 +241,11 @@ static void dump_clip(const char *set, const char *name, double snr,
 			e->harmonicity, e->repeat_ncc, e->repeat_gain_db, e->peak_dbfs, e->confidence,
 			e->compact, e->step_jump_db, e->clipped);
 	}
-	/* the truth too (class -1), so that misses can be studied offline */
+	/* the truth too (class -1, no features), so that misses can be
+	 * studied offline */
 	for (j = 0; j < nt; j++)
 		fprintf(f, "%s,%s,%.1f,%.4f,1,-1%s\n", set, name, snr, t[j],
-			",0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0");
+			",,,,,,,,,,,,,,,,,,,");
 }
 
 struct summary {
