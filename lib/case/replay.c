@@ -68,14 +68,13 @@ static int replay_one(void *user, long long line_no, const char *line, size_t le
 		return 1;	/* stop: testigo verify reports the damage */
 	rp->ret = tg_case_apply(rp->c, e, tg_case_applier(e->action), NULL);
 	if (rp->ret < 0) {
-		char cause[512];
-
-		snprintf(cause, sizeof(cause), "%s", tg_errmsg());
 		/* want of memory, a full disk or the database stay what they
 		 * are; anything else means the entry does not fit the case */
 		int code = rp->ret == TG_EDB || rp->ret == TG_ENOMEM || rp->ret == TG_EIO ? rp->ret
 											: TG_ECASE;
+		char cause[512];
 
+		snprintf(cause, sizeof(cause), "%s", tg_errmsg());
 		rp->ret = tg_error(code,
 				   "%s: cannot bring the catalog up to custody entry %lld (line %lld): %s",
 				   rp->c->dir, e->seq, line_no, cause);

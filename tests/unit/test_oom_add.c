@@ -25,11 +25,13 @@
  */
 #include "harness.h"
 
+#include <cjson/cJSON.h>
 #include <sqlite3.h>
 
 #include "case/case.h"
 #include "case/ingest.h"
 #include "case/verify.h"
+#include "custody/log.h"
 #include "util/jsonmem.h"
 
 #include "audio_util.h"
@@ -237,6 +239,94 @@ static void test_add_out_of_memory(void)
 	       failed, noted, same, bad, unverified);
 }
 
+/*
+ * Recovery out of memory: a case whose catalog lags its log by one entry
+ * (a process died between the two) is opened, which replays the entry,
+ * and a new entry is recorded, with one allocation failing.  Reopened and
+ * verified afterwards it must hold every entry: a replay that gave up
+ * quietly would let the new entry through and leave a gap no later open
+ * could fill.
+ */
+static char lagging[600];
+
+static int run_recover(long fail_at, long *allocs, int *problems)
+{
+	struct tg_verify_summary sum;
+	struct tg_case *c = NULL;
+	cJSON *d = cJSON_CreateObject();
+	char cmd[2000];
+	int ret, found = 0;
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && cp -a '%s' '%s'", work, lagging, work);
+	if (!d || tg_test_sh(cmd) < 0) {
+		cJSON_Delete(d);
+		return -100;
+	}
+	oom_arm(fail_at);
+	ret = tg_case_open(&c, work);
+	if (ret == 0) {
+		ret = tg_case_record(c, "oom", "verify", NULL, d, NULL, NULL, NULL);
+		tg_case_close(c);
+	}
+	*allocs = oom_disarm();
+	cJSON_Delete(d);
+	*problems = -1;
+	c = NULL;
+	if (tg_case_open(&c, work) == 0) {
+		if (tg_case_verify(c, count_problem, &found, NULL, NULL, &sum) == 0)
+			*problems = found;
+		tg_case_close(c);
+	}
+	return ret;
+}
+
+static void test_recover_out_of_memory(void)
+{
+	struct tg_case *c = NULL;
+	cJSON *d = cJSON_CreateObject();
+	long total, k, runs = 0, failed = 0, same = 0, bad = 0;
+	int problems, full = getenv("TG_OOM_FULL") != NULL;
+	char cmd[2000];
+
+	/* the pristine case, then one entry in the log that the catalog lacks */
+	snprintf(lagging, sizeof(lagging), "%s/lagging", tg_test_scratch());
+	snprintf(cmd, sizeof(cmd), "cp -a '%s' '%s'", pristine, lagging);
+	CHECK_INT(tg_test_sh(cmd), 0);
+	CHECK_INT(tg_case_open(&c, lagging), 0);
+	if (!c || !d) {
+		cJSON_Delete(d);
+		return;
+	}
+	CHECK_INT(tg_custody_append(&c->custody, "oom", "verify", NULL, d, NULL), 0);
+	tg_case_close(c);
+	cJSON_Delete(d);
+
+	CHECK_INT(run_recover(0, &total, &problems), 0);
+	CHECK_INT(problems, 0);
+	CHECK(total > 100);
+	for (k = 1; k <= total; k += full || k < 300 ? 1 : (total - 300) / 100 + 1) {
+		long n;
+		int ret = run_recover(k, &n, &problems);
+
+		runs++;
+		if (ret == TG_ENOMEM)
+			failed++;
+		else if (ret == 0)
+			same++;
+		if ((ret != 0 && ret != TG_ENOMEM) || problems != 0) {
+			bad++;
+			fprintf(stderr, "recover: allocation %ld of %ld failed: returned %d (%s), "
+				"verify: %d problems\n", k, total, ret, ret < 0 ? tg_errmsg() : "",
+				problems);
+		}
+	}
+	CHECK_INT(bad, 0);
+	CHECK(failed > 0);
+	printf("recovery out of memory: %ld allocations, %ld of them failed in turn: %ld opens or "
+	       "records reported out of memory, %ld went through, %ld did otherwise\n", total, runs,
+	       failed, same, bad);
+}
+
 int main(void)
 {
 	if (hook_sqlite() < 0) {
@@ -245,5 +335,6 @@ int main(void)
 	}
 	tg_jsonmem_install();
 	RUN(test_add_out_of_memory);
+	RUN(test_recover_out_of_memory);
 	return TEST_END();
 }
