@@ -9,6 +9,7 @@
 #include "hash/sha256.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/jsonmem.h"
 
 #define MAX_RUN 16
 
@@ -172,7 +173,7 @@ static int record(struct tg_case *c, const struct tg_item *item, struct slot *s,
 	tg_sha256_buf(text, strlen(text), NULL, hash);
 	cJSON_AddStringToObject(details, "analyser", s->ops->name);
 	cJSON_AddStringToObject(details, "version", s->ops->version);
-	cJSON_AddItemToObject(details, "params", pj ? pj : cJSON_CreateObject());
+	tg_jsonmem_add(details, "params", pj ? pj : cJSON_CreateObject());
 	pj = NULL;
 	cJSON_AddStringToObject(details, "tool", "testigo " TG_VERSION);
 	cJSON_AddStringToObject(details, "status", err ? "failed" : "ok");

@@ -11,6 +11,7 @@
 #include "media/iso6709.h"
 #include "media/nametime.h"
 #include "util/isotime.h"
+#include "util/jsonmem.h"
 
 /* Two claims of the same instant agree within this (clocks, write delays). */
 #define AGREE_S 120.0
@@ -144,7 +145,7 @@ static void observe(cJSON *obs, const char *code, const char *severity, const ch
 	cJSON_AddStringToObject(o, "code", code);
 	cJSON_AddStringToObject(o, "severity", severity);
 	cJSON_AddStringToObject(o, "message", msg);
-	cJSON_AddItemToArray(obs, o);
+	tg_jsonmem_add(obs, NULL, o);
 }
 
 /* Names of editing and re-encoding software seen in Software/encoder tags. */
@@ -340,7 +341,7 @@ static void created(cJSON *doc, const struct claims *cs, cJSON *obs)
 		cJSON_AddNullToObject(doc, "created");
 		return;
 	}
-	cJSON_AddItemToObject(doc, "created", c);
+	tg_jsonmem_add(doc, "created", c);
 }
 
 static void gps(cJSON *doc, const struct tg_probe *p, cJSON *obs)
@@ -494,7 +495,7 @@ static void times(cJSON *doc, const struct claims *cs)
 			cJSON_AddStringToObject(t, "utc", tg_isotime_utc(cs->c[i].t, 0, buf, sizeof(buf)));
 		else
 			cJSON_AddNullToObject(t, "utc");
-		cJSON_AddItemToArray(arr, t);
+		tg_jsonmem_add(arr, NULL, t);
 	}
 }
 
@@ -519,8 +520,8 @@ cJSON *tg_metadata_document(const struct tg_probe *p, const char *sha256)
 		cJSON_AddNumberToObject(doc, "bit_rate", (double)p->bit_rate);
 	else
 		cJSON_AddNullToObject(doc, "bit_rate");
-	cJSON_AddItemToObject(doc, "streams", p->streams ? cJSON_Duplicate(p->streams, 1)
-							 : cJSON_CreateArray());
+	tg_jsonmem_add(doc, "streams", p->streams ? cJSON_Duplicate(p->streams, 1)
+						  : cJSON_CreateArray());
 	claim_container(&cs, p);
 	if (p->has_exif)
 		claim_exif(&cs, &p->exif);
@@ -532,13 +533,13 @@ cJSON *tg_metadata_document(const struct tg_probe *p, const char *sha256)
 	device(doc, p);
 	times(doc, &cs);
 	other_observations(p, &cs, obs);
-	cJSON_AddItemToObject(doc, "observations", obs);
+	tg_jsonmem_add(doc, "observations", obs);
 
 	tags = cJSON_AddObjectToObject(doc, "tags");
-	cJSON_AddItemToObject(tags, "container", p->tags ? cJSON_Duplicate(p->tags, 1)
-							 : cJSON_CreateObject());
+	tg_jsonmem_add(tags, "container", p->tags ? cJSON_Duplicate(p->tags, 1)
+						  : cJSON_CreateObject());
 	if (p->has_exif && p->exif.raw)
-		cJSON_AddItemToObject(tags, "exif", cJSON_Duplicate(p->exif.raw, 1));
+		tg_jsonmem_add(tags, "exif", cJSON_Duplicate(p->exif.raw, 1));
 	else
 		cJSON_AddNullToObject(tags, "exif");
 	return doc;

@@ -13,6 +13,7 @@
 #include "media/avlog.h"
 #include "media/open.h"
 #include "util/error.h"
+#include "util/jsonmem.h"
 
 #define MAX_TAGS 256
 #define MAX_TAG_LEN 4096
@@ -183,7 +184,7 @@ static cJSON *stream_json(const AVStream *st, struct tg_probe *p, int *first_vid
 			copy_bounded(p->audio_codec, sizeof(p->audio_codec), avcodec_get_name(par->codec_id));
 		}
 	}
-	cJSON_AddItemToObject(s, "tags", tags_json(st->metadata));
+	tg_jsonmem_add(s, "tags", tags_json(st->metadata));
 	return s;
 }
 
@@ -247,8 +248,7 @@ static void probe_context(struct tg_probe *p, AVFormatContext *fc)
 	for (unsigned i = 0; i < fc->nb_streams && i < MAX_STREAMS; i++) {
 		cJSON *s = stream_json(fc->streams[i], p, &first_video, &first_audio);
 
-		if (s && p->streams)
-			cJSON_AddItemToArray(p->streams, s);
+		tg_jsonmem_add(p->streams, NULL, s);
 		pick_tags(p, fc->streams[i]->metadata);
 	}
 	classify(p, fc);

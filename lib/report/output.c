@@ -57,15 +57,9 @@ static int attach(struct tg_out *o, const char *key, cJSON *item)
 {
 	cJSON *parent = o->stack[o->depth];
 
-	if (!item) {
-		o->oom = 1;
-		return -1;
-	}
 	/* adding to an object copies the key, which can fail too (and a
 	 * parent that could not be made is NULL) */
-	if (!parent || !(cJSON_IsArray(parent) ? cJSON_AddItemToArray(parent, item)
-					       : cJSON_AddItemToObject(parent, key ? key : "", item))) {
-		cJSON_Delete(item);
+	if (tg_jsonmem_add(parent, cJSON_IsArray(parent) ? NULL : key ? key : "", item) < 0) {
 		o->oom = 1;
 		return -1;
 	}

@@ -46,3 +46,15 @@ int tg_jsonmem_parse(const char *text, size_t len, cJSON **out)
 		return tg_error(TG_ENOMEM, "out of memory while reading JSON");
 	return 0;
 }
+
+int tg_jsonmem_add(cJSON *parent, const char *key, cJSON *item)
+{
+	if (!item)
+		return -1;
+	if (!parent || !(key ? cJSON_AddItemToObject(parent, key, item)
+			     : cJSON_AddItemToArray(parent, item))) {
+		cJSON_Delete(item);
+		return -1;
+	}
+	return 0;
+}

@@ -45,4 +45,14 @@ struct cJSON;
  */
 int tg_jsonmem_parse(const char *text, size_t len, struct cJSON **out);
 
+/*
+ * Add a finished item to an object under key (to an array when key is
+ * NULL), taking it over: when it cannot be added (the key's copy failed,
+ * or the parent is NULL for want of memory) it is freed, where
+ * cJSON_AddItemToObject() would leak it.  Only for an item the caller
+ * does not touch afterwards.  Returns 0, or -1 when nothing was added
+ * (item NULL too).
+ */
+int tg_jsonmem_add(struct cJSON *parent, const char *key, struct cJSON *item);
+
 #endif
