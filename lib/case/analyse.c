@@ -364,13 +364,25 @@ int tg_case_apply_analyse(struct tg_case *c, const struct tg_custody_entry *e, v
 		ret = tg_error(TG_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (ok && make_slot(c, &it, obj, ptext ? ptext : "{}", &s) == 0) {
-		list[0] = &s.pa;
-		if (tg_media_run(obj, list, 1, NULL, NULL, NULL, NULL) < 0 || s.pa.failed ||
-		    ops->result(s.state, &result, &confidence) < 0)
-			ok = 0;
-	} else {
-		ok = 0;
+	if (ok) {
+		int why = make_slot(c, &it, obj, ptext ? ptext : "{}", &s);
+
+		if (why == 0) {
+			list[0] = &s.pa;
+			why = tg_media_run(obj, list, 1, NULL, NULL, NULL, NULL);
+			if (why == 0 && s.pa.failed)
+				why = s.pa.code ? s.pa.code : TG_EINPUT;
+			if (why == 0)
+				why = ops->result(s.state, &result, &confidence);
+		}
+		/* out of memory says nothing about the entry: stop, so that the
+		 * next open recomputes it, rather than record it as failed */
+		if (why == TG_ENOMEM) {
+			ret = tg_error(TG_ENOMEM, "out of memory while recomputing custody entry %lld",
+				       e->seq);
+			goto out;
+		}
+		ok = why == 0;
 	}
 	if (!result) {
 		const cJSON *er = cJSON_GetObjectItemCaseSensitive(d, "error");

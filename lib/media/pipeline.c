@@ -78,18 +78,19 @@ struct run {
 	struct tg_media_run_stats *stats;
 };
 
-static void fail_analyser(struct tg_analyser *a, const char *what)
+static void fail_analyser(struct tg_analyser *a, int code, const char *what)
 {
 	if (a->failed)
 		return;
 	a->failed = 1;
+	a->code = code;
 	snprintf(a->error, sizeof(a->error), "%s: %s", a->name, what[0] ? what : "failed");
 }
 
 static void call_result(struct tg_analyser *a, int ret)
 {
 	if (ret < 0)
-		fail_analyser(a, tg_errmsg());
+		fail_analyser(a, ret, tg_errmsg());
 }
 
 static enum AVPixelFormat av_pix(enum tg_pix p)
@@ -237,7 +238,7 @@ static void emit(struct run *r, int i, const AVFrame *f, long long serial, doubl
 	int ret = convert(r, v->conv, f, serial);
 
 	if (ret < 0) {
-		fail_analyser(a, tg_errmsg());
+		fail_analyser(a, ret, tg_errmsg());
 		return;
 	}
 	out.data = v->conv->planes[0];
@@ -297,7 +298,7 @@ static void video_frame(struct run *r, AVFrame *f, long long serial)
 		else
 			av_frame_unref(v->held);
 		if (!v->held || av_frame_ref(v->held, f) < 0) {
-			fail_analyser(a, "out of memory");
+			fail_analyser(a, TG_ENOMEM, "out of memory");
 			continue;
 		}
 		v->held_serial = serial;
@@ -567,6 +568,7 @@ int tg_media_run(const char *path, struct tg_analyser *const *list, int n,
 		goto out;
 	for (int i = 0; i < n; i++) {
 		list[i]->failed = 0;
+		list[i]->code = 0;
 		list[i]->not_applicable = 0;
 		list[i]->error[0] = '\0';
 		r->aconv[i] = -1;
@@ -609,7 +611,8 @@ int tg_media_run(const char *path, struct tg_analyser *const *list, int n,
 			r->aconv[i] = resampler_for(r, a);
 		if ((a->video_format != TG_PIX_NONE && r->vidx < 0 && !(a->audio_rate > 0 && r->aidx >= 0)) ||
 		    (a->audio_rate > 0 && r->aidx < 0 && !(a->video_format != TG_PIX_NONE && r->vidx >= 0))) {
-			fail_analyser(a, a->audio_rate > 0 ? "the file has no audio" : "the file has no video");
+			fail_analyser(a, TG_EINPUT, a->audio_rate > 0 ? "the file has no audio"
+							       : "the file has no video");
 			a->not_applicable = 1;
 		} else if (a->start) {
 			call_result(a, a->start(a->state, &info));

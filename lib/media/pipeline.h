@@ -100,6 +100,7 @@ struct tg_analyser {
 	int (*finish)(void *state);
 	/* set by the pipeline */
 	int failed;
+	int code;		/* the failure's TG_E* code (TG_ENOMEM: out of memory) */
 	int not_applicable;	/* the file lacks the stream it wants (failed is set too) */
 	char error[256];
 };

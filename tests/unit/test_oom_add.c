@@ -243,21 +243,44 @@ static void test_add_out_of_memory(void)
  * Recovery out of memory: a case whose catalog lags its log by one entry
  * (a process died between the two) is opened, which replays the entry,
  * and a new entry is recorded, with one allocation failing.  Reopened and
- * verified afterwards it must hold every entry: a replay that gave up
- * quietly would let the new entry through and leave a gap no later open
- * could fill.
+ * verified afterwards it must hold every entry, and each finding as the
+ * clean run has it: a replay that gave up quietly would let the new entry
+ * through and leave a gap no later open could fill, and one that stored
+ * an analysis it could not recompute for want of memory as "failed" would
+ * contradict its log.  Two lagging entries: a custody row only (verify),
+ * and the shots analysis, which the replay recomputes from the object.
  */
-static char lagging[600];
+/* Findings of every item not "ok" (an analysis the log says succeeded must not be "failed"). */
+struct not_ok {
+	struct tg_store *store;
+	int n;
+};
 
-static int run_recover(long fail_at, long *allocs, int *problems)
+static int count_not_ok(void *user, const struct tg_finding *f)
 {
-	struct tg_verify_summary sum;
+	struct not_ok *x = user;
+
+	x->n += strcmp(f->status, "ok") != 0;
+	return 0;
+}
+
+static int item_not_ok(void *user, const struct tg_item *it)
+{
+	struct not_ok *x = user;
+
+	return tg_store_findings(x->store, it->id, NULL, count_not_ok, x);
+}
+
+static int run_recover(const char *from, long fail_at, long *allocs, int *problems,
+		       struct tg_verify_summary *after, int *not_ok)
+{
+	struct not_ok x = { NULL, 0 };
 	struct tg_case *c = NULL;
 	cJSON *d = cJSON_CreateObject();
 	char cmd[2000];
 	int ret, found = 0;
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && cp -a '%s' '%s'", work, lagging, work);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && cp -a '%s' '%s'", work, from, work);
 	if (!d || tg_test_sh(cmd) < 0) {
 		cJSON_Delete(d);
 		return -100;
@@ -271,25 +294,96 @@ static int run_recover(long fail_at, long *allocs, int *problems)
 	*allocs = oom_disarm();
 	cJSON_Delete(d);
 	*problems = -1;
+	*not_ok = -1;
 	c = NULL;
+	memset(after, 0, sizeof(*after));
 	if (tg_case_open(&c, work) == 0) {
-		if (tg_case_verify(c, count_problem, &found, NULL, NULL, &sum) == 0)
+		if (tg_case_verify(c, count_problem, &found, NULL, NULL, after) == 0)
 			*problems = found;
+		x.store = c->store;
+		if (tg_store_items(c->store, item_not_ok, &x) == 0)
+			*not_ok = x.n;
 		tg_case_close(c);
 	}
 	return ret;
 }
 
+/* Fail each allocation of a recovery from `from` in turn (see run_recover). */
+static void check_recovery(const char *name, const char *from)
+{
+	struct tg_verify_summary clean, after;
+	long total, k, runs = 0, failed = 0, same = 0, bad = 0;
+	int problems, not_ok, clean_not_ok, full = getenv("TG_OOM_FULL") != NULL;
+
+	CHECK_INT(run_recover(from, 0, &total, &problems, &clean, &clean_not_ok), 0);
+	CHECK_INT(problems, 0);
+	CHECK(total > 100);
+	for (k = 1; k <= total;
+	     k += full || k < FULL_RUNS ? 1 : (total - FULL_RUNS) / SAMPLED_RUNS + 1) {
+		long n;
+		int ret = run_recover(from, k, &n, &problems, &after, &not_ok);
+
+		runs++;
+		if (ret == TG_ENOMEM)
+			failed++;
+		else if (ret == 0)
+			same++;
+		/* the findings as the clean run has them (a finding recomputed
+		 * at the final open when the armed one ran out of memory) */
+		if ((ret != 0 && ret != TG_ENOMEM) || problems != 0 ||
+		    after.findings != clean.findings || not_ok != clean_not_ok) {
+			bad++;
+			fprintf(stderr, "%s: allocation %ld of %ld failed: returned %d (%s), %lld "
+				"findings (clean %lld), %d not ok (clean %d), verify: %d problems\n",
+				name, k, total, ret, ret < 0 ? tg_errmsg() : "", after.findings,
+				clean.findings, not_ok, clean_not_ok, problems);
+		}
+	}
+	CHECK_INT(bad, 0);
+	CHECK(failed > 0);
+	printf("%s out of memory: %ld allocations, %ld of them failed in turn: %ld opens or "
+	       "records reported out of memory, %ld went through, %ld did otherwise\n", name,
+	       total, runs, failed, same, bad);
+}
+
+/* The last entry of a log with this action and analyser (details copied). */
+struct find_entry {
+	const char *action, *analyser;
+	cJSON *details;
+	char item[65];
+};
+
+static int find_entry_cb(void *user, long long line_no, const char *line, size_t len,
+			 const struct tg_custody_entry *e, const char *problem)
+{
+	struct find_entry *f = user;
+	const cJSON *a = e ? cJSON_GetObjectItemCaseSensitive(e->details, "analyser") : NULL;
+
+	(void)line_no;
+	(void)line;
+	(void)len;
+	(void)problem;
+	if (e && strcmp(e->action, f->action) == 0 &&
+	    (!f->analyser || (cJSON_IsString(a) && strcmp(a->valuestring, f->analyser) == 0))) {
+		cJSON_Delete(f->details);
+		f->details = cJSON_Duplicate(e->details, 1);
+		snprintf(f->item, sizeof(f->item), "%s", e->item);
+	}
+	return 0;
+}
+
 static void test_recover_out_of_memory(void)
 {
+	struct tg_ingest_opts io = { 0 };
+	struct tg_ingest_result r;
+	struct find_entry shots = { "analyse", "shots", NULL, "" };
 	struct tg_case *c = NULL;
 	cJSON *d = cJSON_CreateObject();
-	long total, k, runs = 0, failed = 0, same = 0, bad = 0;
-	int problems, full = getenv("TG_OOM_FULL") != NULL;
-	char cmd[2000];
+	char cmd[2000], lagging[600], path[700];
 
-	/* the pristine case, then one entry in the log that the catalog lacks */
-	snprintf(lagging, sizeof(lagging), "%s/lagging", tg_test_scratch());
+	io.actor = "oom";
+	/* a custody row only: the pristine case and one entry its catalog lacks */
+	snprintf(lagging, sizeof(lagging), "%s/lagging-verify", tg_test_scratch());
 	snprintf(cmd, sizeof(cmd), "cp -a '%s' '%s'", pristine, lagging);
 	CHECK_INT(tg_test_sh(cmd), 0);
 	CHECK_INT(tg_case_open(&c, lagging), 0);
@@ -300,31 +394,35 @@ static void test_recover_out_of_memory(void)
 	CHECK_INT(tg_custody_append(&c->custody, "oom", "verify", NULL, d, NULL), 0);
 	tg_case_close(c);
 	cJSON_Delete(d);
+	check_recovery("recovery of a custody row", lagging);
 
-	CHECK_INT(run_recover(0, &total, &problems), 0);
-	CHECK_INT(problems, 0);
-	CHECK(total > 100);
-	for (k = 1; k <= total; k += full || k < 300 ? 1 : (total - 300) / 100 + 1) {
-		long n;
-		int ret = run_recover(k, &n, &problems);
-
-		runs++;
-		if (ret == TG_ENOMEM)
-			failed++;
-		else if (ret == 0)
-			same++;
-		if ((ret != 0 && ret != TG_ENOMEM) || problems != 0) {
-			bad++;
-			fprintf(stderr, "recover: allocation %ld of %ld failed: returned %d (%s), "
-				"verify: %d problems\n", k, total, ret, ret < 0 ? tg_errmsg() : "",
-				problems);
-		}
+	/* an analysis: the shots entry of a clean add, appended unapplied to
+	 * a case that holds the item without its analyses */
+	snprintf(lagging, sizeof(lagging), "%s/lagging-analysis", tg_test_scratch());
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && cp -a '%s' '%s'", work, pristine, work);
+	CHECK_INT(tg_test_sh(cmd), 0);
+	CHECK_INT(tg_case_open(&c, work), 0);
+	CHECK_INT(tg_ingest_file(c, wav, &io, &r), 0);
+	tg_ingest_result_release(&r);
+	tg_case_close(c);
+	snprintf(path, sizeof(path), "%s/custody.log", work);
+	CHECK_INT(tg_custody_walk(path, find_entry_cb, &shots), 0);
+	CHECK(shots.details != NULL);
+	snprintf(cmd, sizeof(cmd), "cp -a '%s' '%s'", pristine, lagging);
+	CHECK_INT(tg_test_sh(cmd), 0);
+	io.no_analysis = 1;
+	c = NULL;
+	CHECK_INT(tg_case_open(&c, lagging), 0);
+	if (c && shots.details) {
+		CHECK_INT(tg_ingest_file(c, wav, &io, &r), 0);
+		tg_ingest_result_release(&r);
+		CHECK_INT(tg_custody_append(&c->custody, "oom", "analyse", shots.item, shots.details,
+					    NULL), 0);
 	}
-	CHECK_INT(bad, 0);
-	CHECK(failed > 0);
-	printf("recovery out of memory: %ld allocations, %ld of them failed in turn: %ld opens or "
-	       "records reported out of memory, %ld went through, %ld did otherwise\n", total, runs,
-	       failed, same, bad);
+	if (c)
+		tg_case_close(c);
+	cJSON_Delete(shots.details);
+	check_recovery("recovery of an analysis", lagging);
 }
 
 int main(void)

@@ -87,11 +87,11 @@ static void test_one_pass(void)
 {
 	char path[512], cmd[1024];
 	struct counter all = { 0 }, at15 = { 0 }, small = { 0 }, audio = { 0 }, bad = { 0 };
-	struct tg_analyser a_all = { "all", &all, TG_PIX_RGB24, 0, 0, 0, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, 0, "" };
-	struct tg_analyser a_15 = { "fps15", &at15, TG_PIX_RGB24, 64, 64, 15, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, 0, "" };
-	struct tg_analyser a_small = { "gray", &small, TG_PIX_GRAY8, 64, 64, 0, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, 0, "" };
-	struct tg_analyser a_audio = { "audio", &audio, TG_PIX_NONE, 0, 0, 0, 16000, 1, c_start, NULL, NULL, c_audio, c_finish, 0, 0, "" };
-	struct tg_analyser a_bad = { "bad", &bad, TG_PIX_RGB24, 0, 0, 0, 0, 0, NULL, NULL, fail_video, NULL, c_finish, 0, 0, "" };
+	struct tg_analyser a_all = { "all", &all, TG_PIX_RGB24, 0, 0, 0, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, 0, 0, "" };
+	struct tg_analyser a_15 = { "fps15", &at15, TG_PIX_RGB24, 64, 64, 15, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, 0, 0, "" };
+	struct tg_analyser a_small = { "gray", &small, TG_PIX_GRAY8, 64, 64, 0, 0, 0, c_start, NULL, c_video, NULL, c_finish, 0, 0, 0, "" };
+	struct tg_analyser a_audio = { "audio", &audio, TG_PIX_NONE, 0, 0, 0, 16000, 1, c_start, NULL, NULL, c_audio, c_finish, 0, 0, 0, "" };
+	struct tg_analyser a_bad = { "bad", &bad, TG_PIX_RGB24, 0, 0, 0, 0, 0, NULL, NULL, fail_video, NULL, c_finish, 0, 0, 0, "" };
 	struct tg_analyser *list[] = { &a_all, &a_15, &a_small, &a_audio, &a_bad };
 	struct tg_media_info info;
 	struct tg_media_run_stats stats;
@@ -179,8 +179,8 @@ static int run_yuv_and_grey(const char *name, const char *make_args, const char 
 			    struct raw_cmp *g)
 {
 	char path[512], cmd[1024], grey[128];
-	struct tg_analyser a_yuv = { "yuv", y, TG_PIX_YUV420P, 0, 0, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, "" };
-	struct tg_analyser a_grey = { "grey", g, TG_PIX_GRAY8, gw, gh, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, "" };
+	struct tg_analyser a_yuv = { "yuv", y, TG_PIX_YUV420P, 0, 0, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, 0, "" };
+	struct tg_analyser a_grey = { "grey", g, TG_PIX_GRAY8, gw, gh, 0, 0, 0, NULL, NULL, raw_video, NULL, NULL, 0, 0, 0, "" };
 	struct tg_analyser *list[] = { &a_yuv, &a_grey };
 
 	snprintf(path, sizeof(path), "%s/%s", tg_test_scratch(), name);
@@ -257,7 +257,7 @@ static void test_yuv_converted(void)
 static void test_bad_input(void)
 {
 	struct counter c = { 0 };
-	struct tg_analyser a = { "all", &c, TG_PIX_RGB24, 0, 0, 0, 0, 0, NULL, NULL, c_video, NULL, NULL, 0, 0, "" };
+	struct tg_analyser a = { "all", &c, TG_PIX_RGB24, 0, 0, 0, 0, 0, NULL, NULL, c_video, NULL, NULL, 0, 0, 0, "" };
 	struct tg_analyser *list[] = { &a };
 	char path[512];
 	FILE *f;
