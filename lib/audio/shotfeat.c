@@ -135,7 +135,6 @@ static float compactness(const float *x, int64_t w0, int64_t w1, int64_t onset, 
 	return es >= el ? 1.0f : (float)(es / el);
 }
 
-
 /*
  * How far the sharpest step (first difference) of the first 5 ms stands
  * above the sharpest of the 3-30 ms before the onset, dB.  The jump of

@@ -250,10 +250,18 @@ int tg_ingest_file(struct tg_case *c, const char *path, const struct tg_ingest_o
 	ret = tg_case_record(c, o->actor, "acquire", st.sha256, details, tg_ingest_apply_acquire,
 			     &ctx, NULL);
 	if (ret < 0) {
-		/* logged but not applied: the next open moves the staged copy
-		 * into place (it must not be deleted with the failed add) */
-		if (c->lagging)
+		char cause[512];
+
+		snprintf(cause, sizeof(cause), "%s", tg_errmsg());
+		if (c->lagging) {
+			/* logged but not applied: the next open moves the staged
+			 * copy into place (it must not be deleted with the add) */
 			tg_stage_forget(&st);
+			ret = tg_error(ret, "%s: acquired in the custody log, to be completed when "
+				       "the case is next opened: %s", path, cause);
+		} else {
+			ret = tg_error(ret, "%s: %s", path, cause);
+		}
 		goto out;
 	}
 	out->item_id = ctx.item_id;

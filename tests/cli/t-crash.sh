@@ -51,6 +51,25 @@ cp "$SAMPLES/pic1/debian.png" case/objects/tmp/000000000000000000000000000000000
 expect 0 "an unlogged staged copy is dropped" tg verify
 check "objects/tmp is empty" test -z "$(ls case/objects/tmp)"
 
+# an acquisition logged but not applied (its object cannot be moved into
+# place: the shard folder is blocked by a file) keeps its staged copy, and
+# the next open moves it into place instead of losing the evidence
+while :; do
+	head -c 100000 /dev/urandom > blocked.bin
+	b=$(sha256sum blocked.bin | cut -c1-64)
+	shard=case/objects/$(echo "$b" | cut -c1-2)
+	[ -e "$shard" ] || break
+done
+: > "$shard"
+expect 4 "an object that cannot be moved into place is a clear error" tg add blocked.bin
+contains err "blocked.bin: acquired in the custody log" "the message names the file and says it is logged"
+contains err "cannot move into place" "the message says what failed"
+check "the logged copy is kept for the replay" test -n "$(ls case/objects/tmp)"
+rm "$shard"
+expect 0 "the next open moves it into place; the case verifies" tg verify
+check "the object is in place" test -f "$shard/$(echo "$b" | cut -c3-)"
+check "nothing is left staged" test -z "$(ls case/objects/tmp)"
+
 # a file-size limit hit mid-copy (as a full quota would)
 head -c 30000000 /dev/urandom > medium.bin
 expect 4 "a write limit mid-copy is a clear error" sh -c 'ulimit -f 20000; "$TESTIGO" add medium.bin'

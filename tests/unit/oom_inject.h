@@ -25,19 +25,6 @@
 #include "harness.h"
 #include "util/error.h"
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__real_av_malloc(size_t n);
-void *__real_av_mallocz(size_t n);
-void *__real_av_calloc(size_t n, size_t m);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
-void *__wrap_av_malloc(size_t n);
-void *__wrap_av_mallocz(size_t n);
-void *__wrap_av_calloc(size_t n, size_t m);
-
 static long oom_count;   /* allocations seen while armed */
 static long oom_fail_at; /* the one to fail (1-based); 0: none */
 static int oom_armed;
@@ -49,35 +36,18 @@ static inline int oom_fail_now(void)
 	return ++oom_count == oom_fail_at;
 }
 
-void *__wrap_malloc(size_t n)
-{
-	return oom_fail_now() ? NULL : __real_malloc(n);
-}
+/* __wrap_name(): NULL when this is the allocation to fail, else the real one */
+#define OOM_WRAP(name, params, args) \
+	void *__real_##name params; \
+	void *__wrap_##name params; \
+	void *__wrap_##name params { return oom_fail_now() ? NULL : __real_##name args; }
 
-void *__wrap_calloc(size_t n, size_t m)
-{
-	return oom_fail_now() ? NULL : __real_calloc(n, m);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	return oom_fail_now() ? NULL : __real_realloc(p, n);
-}
-
-void *__wrap_av_malloc(size_t n)
-{
-	return oom_fail_now() ? NULL : __real_av_malloc(n);
-}
-
-void *__wrap_av_mallocz(size_t n)
-{
-	return oom_fail_now() ? NULL : __real_av_mallocz(n);
-}
-
-void *__wrap_av_calloc(size_t n, size_t m)
-{
-	return oom_fail_now() ? NULL : __real_av_calloc(n, m);
-}
+OOM_WRAP(malloc, (size_t n), (n))
+OOM_WRAP(calloc, (size_t n, size_t m), (n, m))
+OOM_WRAP(realloc, (void *p, size_t n), (p, n))
+OOM_WRAP(av_malloc, (size_t n), (n))
+OOM_WRAP(av_mallocz, (size_t n), (n))
+OOM_WRAP(av_calloc, (size_t n, size_t m), (n, m))
 
 static inline void oom_arm(long fail_at)
 {

@@ -96,21 +96,6 @@ struct signal {
 
 /* --- scenario: the shots analyser ------------------------------------------- */
 
-static char *print_json(const cJSON *doc)
-{
-	char *p = cJSON_PrintUnformatted(doc);
-	char *copy;
-
-	if (!p)
-		return NULL;
-	/* the caller frees with free() */
-	copy = __real_malloc(strlen(p) + 1);
-	if (copy)
-		memcpy(copy, p, strlen(p) + 1);
-	cJSON_free(p);
-	return copy;
-}
-
 /*
  * What `testigo shots --plot` and `testigo add` do, in two parts.  The
  * analysis: feed the analyser in blocks, finish and render the plot
@@ -178,7 +163,8 @@ static int run_shots_document(const void *input, char **text)
 
 	*text = NULL;
 	ret = tg_an_shots.result(s, &doc, &conf);
-	if (ret == 0 && !(*text = print_json(doc)))
+	/* cJSON's memory is malloc's (tg_jsonmem_install()): the caller free()s it */
+	if (ret == 0 && !(*text = cJSON_PrintUnformatted(doc)))
 		ret = tg_error(TG_ENOMEM, "out of memory");
 	cJSON_Delete(doc);
 	return ret;

@@ -131,126 +131,7 @@ static void count_problem(void *user, const struct tg_verify_problem *p)
 	(*(int *)user)++;
 }
 
-/*
- * Add the recording to a fresh copy of the pristine case with allocation
- * fail_at failing (0: none).  Returns the add's code; *analyses_failed
- * and *why tell how the analyses went; *problems is what verifying the
- * case found afterwards (-1 when it could not be verified).
- */
-static int run_add(long fail_at, long *allocs, int *analyses_failed, char *why, size_t whylen,
-		   int *problems, struct tg_verify_summary *after, int *new_item)
-{
-	struct tg_ingest_opts io = { 0 };
-	struct tg_ingest_result r;
-	struct tg_case *c = NULL;
-	char cmd[2000];
-	int ret, found = 0;
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && cp -a '%s' '%s'", work, pristine, work);
-	if (tg_test_sh(cmd) < 0)
-		return -100;
-	io.actor = "oom";
-	memset(&r, 0, sizeof(r));
-	*analyses_failed = 0;
-	why[0] = '\0';
-	oom_arm(fail_at);
-	ret = tg_case_open(&c, work);
-	if (ret == 0) {
-		ret = tg_ingest_file(c, wav, &io, &r);
-		if (ret == 0) {
-			*new_item = r.new_item;
-			*analyses_failed = r.analyses_failed;
-			snprintf(why, whylen, "%s", r.analysis_failures);
-		}
-		tg_ingest_result_release(&r);
-		tg_case_close(c);
-	}
-	*allocs = oom_disarm();
-	if (ret < 0 && ret != TG_ENOMEM)
-		snprintf(why, whylen, "%s", tg_errmsg());
-	/* the case as the next command finds it */
-	*problems = -1;
-	c = NULL;
-	memset(after, 0, sizeof(*after));
-	if (tg_case_open(&c, work) == 0) {
-		if (tg_case_verify(c, count_problem, &found, NULL, NULL, after) == 0)
-			*problems = found;
-		tg_case_close(c);
-	}
-	return ret;
-}
-
-static void test_add_out_of_memory(void)
-{
-	long total, k, runs = 0, failed = 0, same = 0, noted = 0, bad = 0, unverified = 0;
-	int af, problems, new_item = 0, full = getenv("TG_OOM_FULL") != NULL;
-	struct tg_verify_summary clean, after;
-	char why[512], *abs = NULL;
-
-	snprintf(pristine, sizeof(pristine), "%s/pristine", tg_test_scratch());
-	snprintf(work, sizeof(work), "%s/work", tg_test_scratch());
-	snprintf(wav, sizeof(wav), "%s/burst.wav", tg_test_scratch());
-	if (make_recording(wav) < 0) {
-		SKIP("cannot make the recording (hedgewars-data missing?)");
-		return;
-	}
-	CHECK_INT(tg_case_init(pristine, "oom", &abs), 0);
-	free(abs);
-
-	/* clean: learn the allocations; the analysers must all succeed */
-	CHECK_INT(run_add(0, &total, &af, why, sizeof(why), &problems, &clean, &new_item), 0);
-	CHECK_INT(af, 0);
-	CHECK_INT(problems, 0);
-	CHECK_INT(new_item, 1);
-	CHECK(total > FULL_RUNS);
-	for (k = 1; k <= total;
-	     k += full || k < FULL_RUNS ? 1 : (total - FULL_RUNS) / SAMPLED_RUNS + 1) {
-		long n;
-		int ret;
-
-		new_item = 0;
-		ret = run_add(k, &n, &af, why, sizeof(why), &problems, &after, &new_item);
-		runs++;
-		if (ret == TG_ENOMEM)
-			failed++;
-		else if (ret == 0 && af == 0 && new_item && after.entries == clean.entries &&
-			 after.items == clean.items && after.findings == clean.findings)
-			same++;
-		else if (ret == 0 && strstr(why, "out of memory"))
-			noted++;
-		else
-			bad++;
-		if (problems != 0)
-			unverified++;
-		if ((ret != 0 && ret != TG_ENOMEM) || (ret == 0 && af && !strstr(why, "out of memory")) ||
-		    (ret == 0 && !af && (!new_item || after.findings != clean.findings)) ||
-		    problems != 0)
-			fprintf(stderr, "add: allocation %ld of %ld failed: returned %d (%s), %d "
-				"analyses failed, new item %d, %lld findings (clean %lld), verify: %d "
-				"problems\n", k, total, ret, why, af, new_item, after.findings,
-				clean.findings, problems);
-	}
-	CHECK_INT(bad, 0);
-	CHECK_INT(unverified, 0);
-	CHECK(failed > 0);
-	printf("add out of memory: %ld allocations, %ld of them failed in turn: %ld adds reported "
-	       "out of memory, %ld recorded an analysis as failed for want of memory, %ld were "
-	       "unaffected, %ld did otherwise; the case failed to verify after %ld\n", total, runs,
-	       failed, noted, same, bad, unverified);
-}
-
-/*
- * Recovery out of memory: a case whose catalog lags its log by one entry
- * (a process died between the two) is opened, which replays the entry,
- * and a new entry is recorded, with one allocation failing.  Reopened and
- * verified afterwards it must hold every entry, and each finding as the
- * clean run has it: a replay that gave up quietly would let the new entry
- * through and leave a gap no later open could fill, and one that stored
- * an analysis it could not recompute for want of memory as "failed" would
- * contradict its log.  Two lagging entries: a custody row only (verify),
- * and the shots analysis, which the replay recomputes from the object.
- */
-/* Findings of every item not "ok" (an analysis the log says succeeded must not be "failed"). */
+/* Findings not "ok", of every item (an analysis the log says succeeded must not be "failed"). */
 struct not_ok {
 	struct tg_store *store;
 	int n;
@@ -271,17 +152,150 @@ static int item_not_ok(void *user, const struct tg_item *it)
 	return tg_store_findings(x->store, it->id, NULL, count_not_ok, x);
 }
 
-static int run_recover(const char *from, long fail_at, long *allocs, int *problems,
-		       struct tg_verify_summary *after, int *not_ok)
+/* The case in work as the next command finds it: opened (replaying what the catalog lacks), verified. */
+struct after {
+	int problems;		/* what verify found; -1: it could not verify */
+	int not_ok;		/* findings not "ok"; -1: not counted */
+	struct tg_verify_summary sum;
+};
+
+static void reopen_and_check(struct after *a)
 {
 	struct not_ok x = { NULL, 0 };
 	struct tg_case *c = NULL;
-	cJSON *d = cJSON_CreateObject();
+	int found = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->problems = a->not_ok = -1;
+	if (tg_case_open(&c, work) < 0)
+		return;
+	if (tg_case_verify(c, count_problem, &found, NULL, NULL, &a->sum) == 0)
+		a->problems = found;
+	x.store = c->store;
+	if (tg_store_items(c->store, item_not_ok, &x) == 0)
+		a->not_ok = x.n;
+	tg_case_close(c);
+}
+
+/* work becomes a fresh copy of the case in from. */
+static int fresh_copy(const char *from)
+{
 	char cmd[2000];
-	int ret, found = 0;
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && cp -a '%s' '%s'", work, from, work);
-	if (!d || tg_test_sh(cmd) < 0) {
+	return tg_test_sh(cmd);
+}
+
+/* The allocation to fail after k: each of the first FULL_RUNS, then SAMPLED_RUNS spread over the rest. */
+static long next_fail(long k, long total)
+{
+	if (getenv("TG_OOM_FULL") || k < FULL_RUNS)
+		return k + 1;
+	return k + (total - FULL_RUNS) / SAMPLED_RUNS + 1;
+}
+
+/*
+ * Add the recording to a fresh copy of the pristine case with allocation
+ * fail_at failing (0: none).  Returns the add's code; *r tells how the
+ * analyses went, *a how the case is afterwards.
+ */
+static int run_add(long fail_at, long *allocs, struct tg_ingest_result *r, struct after *a)
+{
+	struct tg_ingest_opts io = { 0 };
+	struct tg_case *c = NULL;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	if (fresh_copy(pristine) < 0)
+		return -100;
+	io.actor = "oom";
+	oom_arm(fail_at);
+	ret = tg_case_open(&c, work);
+	if (ret == 0) {
+		ret = tg_ingest_file(c, wav, &io, r);
+		tg_case_close(c);
+	}
+	*allocs = oom_disarm();
+	if (ret < 0)
+		snprintf(r->analysis_failures, sizeof(r->analysis_failures), "%s", tg_errmsg());
+	tg_ingest_result_release(r);	/* the counts and texts stay */
+	reopen_and_check(a);
+	return ret;
+}
+
+static void test_add_out_of_memory(void)
+{
+	long total, k, runs = 0, failed = 0, same = 0, noted = 0, bad = 0;
+	struct tg_ingest_result r;
+	struct after clean, after;
+	char *abs = NULL;
+
+	snprintf(pristine, sizeof(pristine), "%s/pristine", tg_test_scratch());
+	snprintf(work, sizeof(work), "%s/work", tg_test_scratch());
+	snprintf(wav, sizeof(wav), "%s/burst.wav", tg_test_scratch());
+	if (make_recording(wav) < 0) {
+		SKIP("cannot make the recording (hedgewars-data missing?)");
+		return;
+	}
+	CHECK_INT(tg_case_init(pristine, "oom", &abs), 0);
+	free(abs);
+
+	/* clean: learn the allocations; the analysers must all succeed */
+	CHECK_INT(run_add(0, &total, &r, &clean), 0);
+	CHECK_INT(r.analyses_failed, 0);
+	CHECK_INT(r.new_item, 1);
+	CHECK_INT(clean.problems, 0);
+	CHECK(total > FULL_RUNS);
+	for (k = 1; k <= total; k = next_fail(k, total)) {
+		long n;
+		int ret = run_add(k, &n, &r, &after);
+		/* failed; did what the clean add did; recorded an analysis as
+		 * failed for want of memory; anything else is wrong */
+		int kind = ret == TG_ENOMEM ? 1
+			   : ret == 0 && !r.analyses_failed && r.new_item &&
+			     after.sum.entries == clean.sum.entries &&
+			     after.sum.items == clean.sum.items &&
+			     after.sum.findings == clean.sum.findings ? 2
+			   : ret == 0 && strstr(r.analysis_failures, "out of memory") ? 3 : 0;
+
+		runs++;
+		failed += kind == 1;
+		same += kind == 2;
+		noted += kind == 3;
+		if (kind == 0 || after.problems != 0) {
+			bad++;
+			fprintf(stderr, "add: allocation %ld of %ld failed: returned %d (%s), %d "
+				"analyses failed, new item %d, %lld findings (clean %lld), verify: %d "
+				"problems\n", k, total, ret, r.analysis_failures, r.analyses_failed,
+				r.new_item, after.sum.findings, clean.sum.findings, after.problems);
+		}
+	}
+	CHECK_INT(bad, 0);
+	CHECK(failed > 0);
+	printf("add out of memory: %ld allocations, %ld of them failed in turn: %ld adds reported "
+	       "out of memory, %ld recorded an analysis as failed for want of memory, %ld were "
+	       "unaffected, %ld did otherwise or left a case that does not verify\n", total, runs,
+	       failed, noted, same, bad);
+}
+
+/*
+ * Recovery out of memory: a case whose catalog lags its log by one entry
+ * (a process died between the two) is opened, which replays the entry,
+ * and a new entry is recorded, with one allocation failing.  Reopened and
+ * verified afterwards it must hold every entry, and each finding as the
+ * clean run has it: a replay that gave up quietly would let the new entry
+ * through and leave a gap no later open could fill, and one that stored
+ * an analysis it could not recompute for want of memory as "failed" would
+ * contradict its log.  Two lagging entries: a custody row only (verify),
+ * and the shots analysis, which the replay recomputes from the object.
+ */
+static int run_recover(const char *from, long fail_at, long *allocs, struct after *a)
+{
+	struct tg_case *c = NULL;
+	cJSON *d = cJSON_CreateObject();
+	int ret;
+
+	if (!d || fresh_copy(from) < 0) {
 		cJSON_Delete(d);
 		return -100;
 	}
@@ -293,50 +307,35 @@ static int run_recover(const char *from, long fail_at, long *allocs, int *proble
 	}
 	*allocs = oom_disarm();
 	cJSON_Delete(d);
-	*problems = -1;
-	*not_ok = -1;
-	c = NULL;
-	memset(after, 0, sizeof(*after));
-	if (tg_case_open(&c, work) == 0) {
-		if (tg_case_verify(c, count_problem, &found, NULL, NULL, after) == 0)
-			*problems = found;
-		x.store = c->store;
-		if (tg_store_items(c->store, item_not_ok, &x) == 0)
-			*not_ok = x.n;
-		tg_case_close(c);
-	}
+	reopen_and_check(a);
 	return ret;
 }
 
 /* Fail each allocation of a recovery from `from` in turn (see run_recover). */
 static void check_recovery(const char *name, const char *from)
 {
-	struct tg_verify_summary clean, after;
+	struct after clean, after;
 	long total, k, runs = 0, failed = 0, same = 0, bad = 0;
-	int problems, not_ok, clean_not_ok, full = getenv("TG_OOM_FULL") != NULL;
 
-	CHECK_INT(run_recover(from, 0, &total, &problems, &clean, &clean_not_ok), 0);
-	CHECK_INT(problems, 0);
+	CHECK_INT(run_recover(from, 0, &total, &clean), 0);
+	CHECK_INT(clean.problems, 0);
 	CHECK(total > 100);
-	for (k = 1; k <= total;
-	     k += full || k < FULL_RUNS ? 1 : (total - FULL_RUNS) / SAMPLED_RUNS + 1) {
+	for (k = 1; k <= total; k = next_fail(k, total)) {
 		long n;
-		int ret = run_recover(from, k, &n, &problems, &after, &not_ok);
+		int ret = run_recover(from, k, &n, &after);
 
 		runs++;
-		if (ret == TG_ENOMEM)
-			failed++;
-		else if (ret == 0)
-			same++;
+		failed += ret == TG_ENOMEM;
+		same += ret == 0;
 		/* the findings as the clean run has them (a finding recomputed
 		 * at the final open when the armed one ran out of memory) */
-		if ((ret != 0 && ret != TG_ENOMEM) || problems != 0 ||
-		    after.findings != clean.findings || not_ok != clean_not_ok) {
+		if ((ret != 0 && ret != TG_ENOMEM) || after.problems != 0 ||
+		    after.sum.findings != clean.sum.findings || after.not_ok != clean.not_ok) {
 			bad++;
 			fprintf(stderr, "%s: allocation %ld of %ld failed: returned %d (%s), %lld "
 				"findings (clean %lld), %d not ok (clean %d), verify: %d problems\n",
-				name, k, total, ret, ret < 0 ? tg_errmsg() : "", after.findings,
-				clean.findings, not_ok, clean_not_ok, problems);
+				name, k, total, ret, ret < 0 ? tg_errmsg() : "", after.sum.findings,
+				clean.sum.findings, after.not_ok, clean.not_ok, after.problems);
 		}
 	}
 	CHECK_INT(bad, 0);
@@ -399,8 +398,7 @@ static void test_recover_out_of_memory(void)
 	/* an analysis: the shots entry of a clean add, appended unapplied to
 	 * a case that holds the item without its analyses */
 	snprintf(lagging, sizeof(lagging), "%s/lagging-analysis", tg_test_scratch());
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && cp -a '%s' '%s'", work, pristine, work);
-	CHECK_INT(tg_test_sh(cmd), 0);
+	CHECK_INT(fresh_copy(pristine), 0);
 	CHECK_INT(tg_case_open(&c, work), 0);
 	CHECK_INT(tg_ingest_file(c, wav, &io, &r), 0);
 	tg_ingest_result_release(&r);
