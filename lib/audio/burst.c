@@ -12,16 +12,19 @@
 
 int tg_burst_init(struct tg_burst *b, int rate, size_t window_cap)
 {
+	int v, ok = 1;
+
 	memset(b, 0, sizeof(*b));
 	b->rate = rate;
 	b->tmpl_len = (int)(TG_BURST_TEMPLATE_MS * rate / 1000.0);
 	b->last = INT64_MIN / 2;
 	b->scan_until = INT64_MIN / 2;
 	b->ncc_cap = window_cap;
-	b->tmpl = calloc((size_t)b->tmpl_len, sizeof(float));
+	for (v = 0; v < TG_BURST_VIEWS; v++)
+		ok &= (b->view[v].tmpl = calloc((size_t)b->tmpl_len, sizeof(float))) != NULL;
 	b->ncc = calloc(b->ncc_cap, sizeof(float));
 	b->dwork = calloc(window_cap, sizeof(float));
-	if (!b->tmpl || !b->ncc || !b->dwork) {
+	if (!ok || !b->ncc || !b->dwork) {
 		tg_burst_release(b);
 		return tg_error(TG_ENOMEM, "shots: out of memory");
 	}
@@ -30,10 +33,13 @@ int tg_burst_init(struct tg_burst *b, int rate, size_t window_cap)
 
 void tg_burst_release(struct tg_burst *b)
 {
-	free(b->tmpl);
+	for (int v = 0; v < TG_BURST_VIEWS; v++) {
+		free(b->view[v].tmpl);
+		b->view[v].tmpl = NULL;
+	}
 	free(b->ncc);
 	free(b->dwork);
-	b->tmpl = b->ncc = b->dwork = NULL;
+	b->ncc = b->dwork = NULL;
 }
 
 int tg_burst_within(const struct tg_burst *b, int64_t onset)
@@ -41,46 +47,176 @@ int tg_burst_within(const struct tg_burst *b, int64_t onset)
 	return onset - b->last <= (int64_t)(TG_BURST_CHAIN_MS * b->rate / 1000.0);
 }
 
-static double template_energy(const struct tg_burst *b)
+/*
+ * The whitening view's filter: the prediction-error filter of the
+ * leader's first 100 ms (autocorrelation method, Levinson-Durbin), which
+ * flattens the leader's own spectrum.  Through it the template and the
+ * scan weigh every band of the shot alike: the low-frequency body of a
+ * weapon that is weak above a few kHz, which the first difference all but
+ * removes, counts as much as its crack.  The first difference stays the
+ * other view: whitening also lifts the fine structure that clipping and a
+ * lossy codec change from shot to shot (the conformance clips' clipped
+ * and re-encoded bursts match better without it).
+ */
+static void fit_whitening(struct tg_burst *b, struct tg_burst_view *v, const float *work,
+			  int64_t w0, int64_t w1, int64_t onset)
 {
-	double tt = 0.0;
+	int64_t n = (int64_t)(0.1 * b->rate), i;
+	double r[TG_BURST_ORDER + 1] = { 0 }, a[TG_BURST_ORDER + 1] = { 1.0 }, prev[TG_BURST_ORDER + 1];
+	double err;
+	int k, j;
 
-	for (int i = 0; i < b->tmpl_len; i++)
-		tt += (double)b->tmpl[i] * b->tmpl[i];
-	return tt;
+	memset(v->filt, 0, sizeof(v->filt));
+	v->filt[0] = 1.0f;
+	v->filt[1] = -1.0f;       /* the first difference if the fit fails */
+	v->order = 1;
+	if (onset < w0)
+		onset = w0;
+	if (onset + n > w1)
+		n = w1 - onset;
+	if (n > (int64_t)b->ncc_cap)
+		n = (int64_t)b->ncc_cap;
+	for (i = 0; i < n; i++)   /* Hann-windowed, in the scan's scratch */
+		b->dwork[i] = (float)((0.5 - 0.5 * cos(2.0 * M_PI * (double)i / (double)n)) *
+				      work[onset + i - w0]);
+	for (k = 0; k <= TG_BURST_ORDER; k++)
+		for (i = k; i < n; i++)
+			r[k] += (double)b->dwork[i] * b->dwork[i - k];
+	if (!(r[0] > 0.0))
+		return;
+	r[0] *= 1.001;   /* a white floor 30 dB down keeps the filter well conditioned */
+	err = r[0];
+	for (k = 1; k <= TG_BURST_ORDER; k++) {
+		double acc = r[k], refl;
+
+		for (j = 1; j < k; j++)
+			acc += a[j] * r[k - j];
+		refl = -acc / err;
+		memcpy(prev, a, sizeof(prev));
+		for (j = 1; j < k; j++)
+			a[j] = prev[j] + refl * prev[k - j];
+		a[k] = refl;
+		err *= 1.0 - refl * refl;
+		if (!(err > 0.0))
+			return;
+	}
+	for (k = 0; k <= TG_BURST_ORDER; k++)
+		v->filt[k] = (float)a[k];
+	v->order = TG_BURST_ORDER;
+}
+
+/* work[from - w0, from - w0 + n) through the view's filter, into out */
+static void filter_view(const struct tg_burst_view *v, const float *work, int64_t w0,
+			int64_t from, int64_t n, float *out)
+{
+	const int p = v->order;
+
+	for (int64_t i = 0; i < n; i++) {
+		const float *x = work + (from + i - w0);
+		int kmax = from + i - p >= w0 ? p : (int)(from + i - w0);
+		float y = 0.0f;
+
+		for (int k = 0; k <= kmax; k++)
+			y += v->filt[k] * x[-k];
+		out[i] = y;
+	}
+}
+
+/* the template's dot product with y[0, L) */
+static double dot_template(const struct tg_burst_view *v, const float *y, int L)
+{
+	double ty = 0.0;
+
+	for (int i = 0; i < L; i++)
+		ty += (double)y[i] * v->tmpl[i];
+	return ty;
+}
+
+/*
+ * The normalised correlation of the template with dy at lags [0, nl)
+ * (dy holds nl + L samples), into ncc: the matched filter both the scan
+ * and the in-chain test use.
+ */
+static void correlate_lags(const struct tg_burst_view *v, const float *dy, int64_t nl, int L,
+			   float *ncc)
+{
+	const float *tmpl = v->tmpl;
+	double yy = 0.0;
+	int64_t d;
+	int i;
+
+	for (i = 0; i < L; i++)
+		yy += (double)dy[i] * dy[i];
+	for (d = 0; d < nl; d++) {
+		const float *y = dy + d;
+		float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+		double ty;
+
+		/* four partial sums: the hot loop (~3 M multiply-adds a scan),
+		 * kept in float so that it pipelines */
+		for (i = 0; i + 3 < L; i += 4) {
+			a0 += y[i] * tmpl[i];
+			a1 += y[i + 1] * tmpl[i + 1];
+			a2 += y[i + 2] * tmpl[i + 2];
+			a3 += y[i + 3] * tmpl[i + 3];
+		}
+		for (; i < L; i++)
+			a0 += y[i] * tmpl[i];
+		ty = (double)a0 + a1 + a2 + a3;
+		ncc[d] = yy > 1e-20 ? (float)(ty / sqrt(v->tt * yy)) : 0.0f;
+		yy += (double)y[L] * y[L] - (double)y[0] * y[0];
+		if (yy < 0.0)
+			yy = 0.0;
+	}
+}
+
+/* the in-chain test in one view: the best lag within +-20 ms of onset */
+static float match_view(const struct tg_burst *b, const struct tg_burst_view *v, const float *work,
+			int64_t w0, int64_t w1, int64_t onset, float *gain_db, int64_t *at)
+{
+	const int64_t reach = b->rate / 50;  /* +-20 ms: a candidate frame is that coarse */
+	const int L = b->tmpl_len;
+	int64_t from = onset - reach, to = onset + reach + 1, d, best = -1;
+	double ty;
+
+	*gain_db = -120.0f;
+	*at = onset;
+	if (from < w0)
+		from = w0;
+	if (to + L > w1)
+		to = w1 - L;
+	if (to <= from || v->tt <= 0.0)
+		return 0.0f;
+	filter_view(v, work, w0, from, to - from + L, b->dwork);
+	correlate_lags(v, b->dwork, to - from, L, b->ncc);
+	for (d = 0; d < to - from; d++)
+		if (best < 0 || b->ncc[d] > b->ncc[best])
+			best = d;
+	*at = from + best;
+	ty = dot_template(v, b->dwork + best, L);
+	*gain_db = ty > 0.0 ? (float)(20.0 * log10(ty / v->tt)) : -120.0f;
+	return b->ncc[best] > 0.0f ? b->ncc[best] : 0.0f;
 }
 
 float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
 		     int64_t onset, float *gain_db, int64_t *at)
 {
-	const int64_t reach = b->rate / 50;  /* +-20 ms: a candidate frame is that coarse */
-	double tt = template_energy(b), best = -2.0;
-	int64_t d;
-	int i;
+	float best = -1.0f;
 
-	*gain_db = -120.0f;
-	*at = onset;
-	if (tt <= 0.0)
-		return 0.0f;
-	for (d = onset - reach; d <= onset + reach; d++) {
-		double ty = 0.0, yy = 0.0, ncc;
-		if (d < w0 + 1 || d + b->tmpl_len > w1)
-			continue;
-		for (i = 0; i < b->tmpl_len; i++) {
-			double y = work[d - w0 + i] - work[d - w0 + i - 1];
-			ty += y * b->tmpl[i];
-			yy += y * y;
-		}
-		if (yy <= 0.0)
-			continue;
-		ncc = ty / sqrt(tt * yy);
-		if (ncc > best) {
-			best = ncc;
-			*at = d;
-			*gain_db = ty > 0.0 ? (float)(20.0 * log10(ty / tt)) : -120.0f;
+	for (int v = 0; v < TG_BURST_VIEWS; v++) {
+		float g;
+		int64_t a;
+		float ncc = match_view(b, &b->view[v], work, w0, w1, onset, &g, &a);
+		/* a match at the template's level before a weaker one */
+		float rank = ncc - (g < TG_BURST_GAIN_DB ? 1.0f : 0.0f);
+
+		if (v == 0 || rank > best) {
+			best = rank;
+			*gain_db = g;
+			*at = a;
 		}
 	}
-	return best > 0.0 ? (float)best : 0.0f;
+	return best < 0.0f ? best + 1.0f : best;
 }
 
 static int cmp_float(const void *a, const void *b)
@@ -91,27 +227,27 @@ static int cmp_float(const void *a, const void *b)
 }
 
 /*
- * Scan work[from, to) for repeats of the template: the normalised
- * correlation at every lag (a matched filter), then greedy peaks at least
- * TG_BURST_MIN_MS apart.  A peak is a repeat when it passes SCAN_NCC and
+ * Scan work[from, to) through view v for repeats of its template: the
+ * normalised correlation at every lag (a matched filter), then greedy
+ * peaks at least TG_BURST_MIN_MS apart.  A peak is a repeat when it passes SCAN_NCC and
  * stands SCAN_CFAR robust deviations (1.4826 MAD) above the median
  * correlation of the scan, i.e. of what the tail and the background give
  * by chance, and its gain against the template is above TG_BURST_GAIN_DB
  * (an echo is weaker).  Found repeats join b->rep in time order.
  */
-static void scan(struct tg_burst *b, const float *work, int64_t w0, int64_t w1, int64_t from,
-		 int64_t to)
+static void scan(struct tg_burst *b, const struct tg_burst_view *v, const float *work, int64_t w0,
+		 int64_t w1, int64_t from, int64_t to)
 {
 	const int64_t sep = (int64_t)(TG_BURST_MIN_MS * b->rate / 1000.0);
 	const int64_t nar = b->rate / 500;   /* 2 ms: one correlation peak */
 	const int L = b->tmpl_len;
-	int64_t d, nl, i;
-	double tt = template_energy(b), yy = 0.0;
+	int64_t d, nl;
+	double tt = v->tt;
 	float med, mad, thr;
 	float *sorted, *dy = b->dwork;
 
-	if (from < w0 + 1)
-		from = w0 + 1;
+	if (from < w0)
+		from = w0;
 	if (to + L > w1)
 		to = w1 - L;
 	if (to <= from)
@@ -121,34 +257,8 @@ static void scan(struct tg_burst *b, const float *work, int64_t w0, int64_t w1, 
 		nl = (int64_t)b->ncc_cap / 2;
 	if (tt <= 0.0)
 		return;
-	/* the first difference: the blast's most impulsive part (above a few
-	 * kHz, where speech and the room's boom are weak) and sharp
-	 * correlation peaks */
-	for (i = 0; i < nl + L; i++)
-		dy[i] = work[from - w0 + i] - work[from - w0 + i - 1];
-	for (i = 0; i < L; i++)
-		yy += (double)dy[i] * dy[i];
-	for (d = 0; d < nl; d++) {
-		const float *y = dy + d;
-		float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-		double ty;
-
-		/* four partial sums: the hot loop of the scan (~3 M multiply-adds
-		 * per chain), kept in float so that it pipelines */
-		for (i = 0; i + 3 < L; i += 4) {
-			a0 += y[i] * b->tmpl[i];
-			a1 += y[i + 1] * b->tmpl[i + 1];
-			a2 += y[i + 2] * b->tmpl[i + 2];
-			a3 += y[i + 3] * b->tmpl[i + 3];
-		}
-		for (; i < L; i++)
-			a0 += y[i] * b->tmpl[i];
-		ty = (double)a0 + a1 + a2 + a3;
-		b->ncc[d] = yy > 1e-20 ? (float)(ty / sqrt(tt * yy)) : 0.0f;
-		yy += (double)y[L] * y[L] - (double)y[0] * y[0];
-		if (yy < 0.0)
-			yy = 0.0;
-	}
+	filter_view(v, work, w0, from, nl + L, dy);
+	correlate_lags(v, dy, nl, L, b->ncc);
 	/* robust level of chance correlation in this scan */
 	sorted = b->ncc + nl;
 	for (d = 0; d < nl; d++)
@@ -165,7 +275,7 @@ static void scan(struct tg_burst *b, const float *work, int64_t w0, int64_t w1, 
 	for (;;) {
 		int64_t best = -1, at;
 		float bv = thr;
-		double ty = 0.0;
+		double ty;
 		int k;
 
 		for (d = 0; d < nl; d++)
@@ -176,8 +286,7 @@ static void scan(struct tg_burst *b, const float *work, int64_t w0, int64_t w1, 
 		if (best < 0 || b->nrep == TG_BURST_MAX_REP)
 			break;
 		at = from + best;
-		for (i = 0; i < L; i++)
-			ty += (double)dy[best + i] * b->tmpl[i];
+		ty = dot_template(v, dy + best, L);
 		if (ty <= 0.0 || 20.0 * log10(ty / tt) < TG_BURST_GAIN_DB) {
 			/* too weak to be a shot (an echo): it must not veto a
 			 * real repeat a few ms away, so only its own peak goes */
@@ -236,10 +345,23 @@ void tg_burst_shot(struct tg_burst *b, const float *work, int64_t w0, int64_t w1
 	int64_t sfrom;
 
 	if (!tg_burst_within(b, onset)) {
-		/* a new chain: this shot's start is the template */
-		for (int c = 0; c < b->tmpl_len; c++)
-			b->tmpl[c] = onset + c < w1 && onset + c > w0 ?
-				work[onset + c - w0] - work[onset + c - 1 - w0] : 0.0f;
+		/* a new chain: this shot's start is the template, in each view */
+		struct tg_burst_view *v = b->view;
+		int64_t n = onset + b->tmpl_len <= w1 ? b->tmpl_len : w1 - onset;
+
+		memset(v[0].filt, 0, sizeof(v[0].filt));
+		v[0].filt[0] = 1.0f;
+		v[0].filt[1] = -1.0f;
+		v[0].order = 1;
+		fit_whitening(b, &v[1], work, w0, w1, onset);
+		for (int k = 0; k < TG_BURST_VIEWS; k++) {
+			memset(v[k].tmpl, 0, (size_t)b->tmpl_len * sizeof(float));
+			if (n > 0 && onset >= w0)
+				filter_view(&v[k], work, w0, onset, n, v[k].tmpl);
+			v[k].tt = 0.0;
+			for (int c = 0; c < b->tmpl_len; c++)
+				v[k].tt += (double)v[k].tmpl[c] * v[k].tmpl[c];
+		}
 		b->leader = ev;
 		b->nrep = 0;
 		b->scan_until = INT64_MIN / 2;
@@ -250,7 +372,8 @@ void tg_burst_shot(struct tg_burst *b, const float *work, int64_t w0, int64_t w1
 	sfrom = onset + sep;
 	if (sfrom < b->scan_until)
 		sfrom = b->scan_until;
-	scan(b, work, w0, w1, sfrom, onset + reach);
+	for (int k = 0; k < TG_BURST_VIEWS; k++)
+		scan(b, &b->view[k], work, w0, w1, sfrom, onset + reach);
 	if (onset + reach > b->scan_until)
 		b->scan_until = onset + reach;
 }

@@ -3,14 +3,19 @@
  * template and the repeats a matched filter finds (internal to shots.c).
  *
  * When a gunshot starts a chain, the first TG_BURST_TEMPLATE_MS after its
- * onset, as a first difference (the blast's impulsive, high-frequency
- * part, which gives sharp correlation peaks), becomes the template.
- * Behind every shot of the chain the next TG_BURST_SCAN_MS are scanned
- * (normalised correlation at every lag); peaks that stand out of the
- * scan's own chance level and come at nearly the template's level are
- * repeats: further shots of the burst, found even where the onset
- * detector sees nothing (inside a ringing blast).  shots.h tells the
- * whole method; this file keeps the state and the arithmetic.
+ * onset becomes the template, seen two ways (views): as a first
+ * difference (the blast's impulsive, high-frequency part, which gives
+ * sharp correlation peaks and survives clipping and lossy codecs), and
+ * whitened by the leader's own spectrum (every band of the shot counts by
+ * its waveform, not by its energy, so the low-frequency body of a shot
+ * that is weak above a few kHz is matched too).  Behind every shot of the
+ * chain the next TG_BURST_SCAN_MS are scanned in each view (normalised
+ * correlation at every lag); peaks that stand out of the scan's own
+ * chance level and come at nearly the template's level are repeats:
+ * further shots of the burst, found even where the onset detector sees
+ * nothing (inside a ringing blast).  A repeat in either view is one.
+ * shots.h tells the whole method; this file keeps the state and the
+ * arithmetic.
  *
  * All positions are absolute sample indices; `work` holds the samples
  * [w0, w1) of the event window being measured.
@@ -27,10 +32,20 @@
 #define TG_BURST_MIN_MS 55.0      /* automatic fire: shots at least this far apart (60-200 ms) */
 #define TG_BURST_GAIN_DB -8.5f    /* a repeat weaker than this is an echo, not a shot */
 #define TG_BURST_MAX_REP 32
+#define TG_BURST_ORDER 16         /* the whitening view's prediction order */
+#define TG_BURST_VIEWS 2          /* first difference, whitened */
+
+/* A view of the samples: a filter (filt[0] = 1) and the template through it. */
+struct tg_burst_view {
+	float filt[TG_BURST_ORDER + 1];
+	int order;
+	float *tmpl;
+	double tt;                 /* the template's energy */
+};
 
 struct tg_burst {
 	int rate;
-	float *tmpl;               /* the chain's template */
+	struct tg_burst_view view[TG_BURST_VIEWS];
 	int tmpl_len;
 	int64_t last;              /* onset of the chain's latest shot, or INT64_MIN/2 */
 	int leader;                /* event index of the chain's first shot */
@@ -40,7 +55,7 @@ struct tg_burst {
 	int nrep;
 	int64_t scan_until;        /* the chain has been scanned up to here */
 	float *ncc;                /* one scan's correlation, per lag (and its sort) */
-	float *dwork;              /* first difference of the scanned window */
+	float *dwork;              /* the scanned window through a view's filter */
 	size_t ncc_cap;
 };
 
@@ -54,7 +69,8 @@ int tg_burst_within(const struct tg_burst *b, int64_t onset);
 /*
  * Correlate the template with work around onset (+-20 ms, as coarse as a
  * candidate frame): the best normalised correlation, the template's gain
- * there (dB) and the best-aligned onset.
+ * there (dB) and the best-aligned onset, from the view where the match is
+ * best (one at the template's level before one that is weaker).
  */
 float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
 		     int64_t onset, float *gain_db, int64_t *at);

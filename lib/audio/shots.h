@@ -42,10 +42,13 @@
  *      before that, a compact, bright, abrupt event that stands out is a
  *      supersonic crack (tg_shot_is_crack()): not a shot, not a chain's
  *      first shot, not an echo;
- *   4. bursts: the first 15 ms of a chain's first shot (its first
- *      difference: the impulsive, high-frequency part) is a template;
- *      after every shot the next 450 ms are scanned with it (normalised
- *      correlation at every lag, a matched filter).  A peak is a further
+ *   4. bursts: the first 15 ms of a chain's first shot is a template, in
+ *      two views (burst.h): its first difference (the impulsive,
+ *      high-frequency part, robust to clipping and codecs) and the
+ *      waveform whitened by the shot's own spectrum (every band alike, so
+ *      a weapon's low-frequency body counts too); after every shot the
+ *      next 450 ms are scanned with each (normalised correlation at every
+ *      lag, a matched filter).  A peak in either view is a further
  *      shot of the same weapon when it is >= 55 ms from the others, passes
  *      0.3 and 7 robust deviations above the scan's own median correlation
  *      (what the ringing and the background give by chance), is within
@@ -53,8 +56,9 @@
  *      energy above 2 kHz.  Repeats become shots even where the onset
  *      detector saw nothing (inside a ringing blast);
  *   5. a candidate the onset detector found inside a chain is compared
- *      with the template too (+-20 ms): it is the next shot when it matches
- *      (normalised correlation >= 0.35) at nearly the template's level
+ *      with the template too (+-20 ms, the better view): it is the next
+ *      shot when it matches (normalised correlation >= 0.35) at nearly the
+ *      template's level
  *      (projection gain >= -8.5 dB: the burst's shots are one weapon at one
  *      distance, +-3 dB, while a reflection travels farther, loses its top
  *      to the walls and the air, and arrives 6 dB or more down) and carries
@@ -106,7 +110,7 @@ struct tg_shot_event {
 	float harmonicity;    /* periodicity 20-120 ms after the onset, 0..1 (voice, music);
 	                         * measured for gunshot-like events and chain candidates only */
 	float strength;       /* onset strength, dB (onset.h) */
-	float repeat_ncc;     /* correlation (first differences) with the chain's first shot, 0 if none */
+	float repeat_ncc;     /* correlation with the chain's first shot (its better view), 0 if none */
 	float repeat_gain_db; /* level of that repeat against the first shot */
 	float score;          /* gunshot score, > 0 means gunshot-like */
 	enum tg_shot_class cls;

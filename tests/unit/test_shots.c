@@ -1022,11 +1022,77 @@ static void test_growing_sounds(void)
 	tg_test_free_snd(&gun, 1);
 }
 
+/*
+ * Bursts of a weapon whose shots are mostly low-frequency body (the
+ * Hedgewars shotgun: 20 dB out of the background below 500 Hz, 10 dB
+ * above 4 kHz at 0 dB SNR), one recording repeated as one gun's automatic
+ * fire, at 0-3 dB in speech.  The first difference the burst template
+ * was first matched in keeps little but the background there; the
+ * leader-whitened view matches the whole shot.  Every burst shot found
+ * within 20 ms counts.
+ */
+static void test_low_frequency_bursts(void)
+{
+	struct tg_test_snd snd[2] = {
+		{ "/usr/share/games/hedgewars/Data/Sounds/shotgunfire.ogg", NULL, 0, 0, 0.0f },
+		{ "/usr/share/codec2/wav/mmt1.wav", NULL, 0, 0, 0.0f },
+	};
+
+	size_t n = (size_t)RATE * 6;
+	float *x;
+	uint64_t seed = 2911;
+	int found = 0, total = 0, false_shots = 0;
+
+	if (access(snd[0].path, R_OK) != 0 || access(snd[1].path, R_OK) != 0) {
+		SKIP("hedgewars-data or codec2 recordings missing");
+		return;
+	}
+	CHECK_INT(tg_test_load_snd(snd, 2, RATE), 0);
+	x = malloc(n * sizeof(*x));
+	CHECK(x != NULL);
+	for (int b = 0; x && snd[0].x && b < 40; b++) {
+		struct tg_shots_result r;
+		double t[6], snr = 3.0 * tg_test_rand(&seed);
+		float g = (float)(0.05 / tg_test_head_rms(&snd[0], RATE) * pow(10.0, snr / 20.0));
+		long at = RATE + (long)(tg_test_rand(&seed) * RATE);
+		int ns = 4 + b % 3, j;
+
+		tg_test_background(x, n, &snd[1], (size_t)(tg_test_rand(&seed) * (double)snd[1].n), 0.05);
+		for (j = 0; j < ns; j++) {
+			tg_test_mix(x, n, snd[0].x, snd[0].n, at, g);
+			t[j] = (double)(at + (long)snd[0].onset) / RATE;
+			at += (long)((0.09 + 0.05 * tg_test_rand(&seed)) * RATE);
+		}
+		CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
+		for (j = 0; j < ns; j++) {
+			const struct tg_shot_event *e = event_near(&r, t[j]);
+			found += e && e->cls == TG_SHOT_GUNSHOT;
+		}
+		for (size_t k = 0; k < r.n_events; k++)
+			if (r.events[k].cls == TG_SHOT_GUNSHOT) {
+				int hit = 0;
+				for (j = 0; j < ns; j++)
+					hit |= fabs(r.events[k].time_s - t[j]) <= TOL;
+				false_shots += !hit;
+			}
+		total += ns;
+		tg_shots_result_release(&r);
+	}
+	printf("low-frequency bursts at 0-3 dB: %d of %d shots found, %d false\n", found, total,
+	       false_shots);
+	/* the first difference alone finds 134 of these 199 shots (67 %), with 4 false */
+	CHECK(found >= total * 7 / 10);
+	CHECK(false_shots <= found / 20);
+	free(x);
+	tg_test_free_snd(snd, 2);
+}
+
 int main(void)
 {
 	RUN(test_streaming_blocks);
 	RUN(test_clipping);
 	RUN(test_growing_sounds);
+	RUN(test_low_frequency_bursts);
 	RUN(test_conformance_clips);
 	RUN(test_generated_clips);
 	return TEST_END();
