@@ -16,6 +16,7 @@
 #include "util/dynbuf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/jsonmem.h"
 
 const char cmd_report_help[] =
 	"usage: testigo report [--incident N] -o report.html\n"
@@ -47,19 +48,17 @@ const char cmd_report_help[] =
 	"Exit status: 0 ok; 2 bad arguments or unknown incident; 3 cannot write the\n"
 	"output; 4 case error.\n";
 
-static cJSON *row(cJSON *table)
+/* Add a filled row to its table (taking it over); 1 when it could not be. */
+static int add_row(cJSON *table, cJSON *r)
 {
-	cJSON *r = cJSON_CreateObject();
-
-	cJSON_AddItemToArray(table, r);
-	return r;
+	return tg_jsonmem_add(table, NULL, r) < 0;
 }
 
 static void copy(cJSON *dst, const char *key, const cJSON *src, const char *skey)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(src, skey);
 
-	cJSON_AddItemToObject(dst, key, v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+	tg_jsonmem_add(dst, key, v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
 }
 
 static void add_json_text(cJSON *dst, const char *key, const cJSON *v)
@@ -129,14 +128,14 @@ static int write_csv(const cJSON *doc, const char *dir)
 	cJSON *incidents = cJSON_CreateArray(), *counts = cJSON_CreateArray();
 	cJSON *custody = cJSON_CreateArray();
 	const cJSON *it, *f, *inc, *n, *e;
-	int ret;
+	int ret, lost = 0;
 
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, "items")) {
 		const cJSON *rec = cJSON_GetObjectItem(it, "record");
 		const cJSON *src = cJSON_GetObjectItem(rec, "source");
 		const cJSON *geo = cJSON_GetObjectItem(rec, "geolocation");
 		const cJSON *chr = cJSON_GetObjectItem(rec, "chronolocation");
-		cJSON *r = row(items);
+		cJSON *r = cJSON_CreateObject();
 
 		copy(r, "item", it, "item");
 		copy(r, "sha256", it, "sha256");
@@ -159,8 +158,9 @@ static int write_csv(const cJSON *doc, const char *dir)
 		add_joined(r, "tags", cJSON_GetObjectItem(it, "tags"), "tag");
 		add_joined(r, "incidents", cJSON_GetObjectItem(it, "incidents"), NULL);
 		cJSON_AddNumberToObject(r, "notes", cJSON_GetArraySize(cJSON_GetObjectItem(it, "notes")));
+		lost |= add_row(items, r);
 		cJSON_ArrayForEach(f, cJSON_GetObjectItem(it, "findings")) {
-			cJSON *q = row(findings);
+			cJSON *q = cJSON_CreateObject();
 
 			copy(q, "item", it, "item");
 			copy(q, "sha256", it, "sha256");
@@ -171,10 +171,11 @@ static int write_csv(const cJSON *doc, const char *dir)
 			copy(q, "confidence", f, "confidence");
 			copy(q, "created_utc", f, "created_utc");
 			copy(q, "seq", f, "seq");
+			lost |= add_row(findings, q);
 		}
 	}
 	cJSON_ArrayForEach(inc, cJSON_GetObjectItem(doc, "incidents")) {
-		cJSON *r = row(incidents);
+		cJSON *r = cJSON_CreateObject();
 
 		copy(r, "incident", inc, "incident");
 		copy(r, "title", inc, "title");
@@ -185,8 +186,9 @@ static int write_csv(const cJSON *doc, const char *dir)
 		copy(r, "end_utc", inc, "end_utc");
 		add_joined(r, "items", cJSON_GetObjectItem(inc, "items"), NULL);
 		copy(r, "created_utc", inc, "created_utc");
+		lost |= add_row(incidents, r);
 		cJSON_ArrayForEach(n, cJSON_GetObjectItem(inc, "counts")) {
-			cJSON *q = row(counts);
+			cJSON *q = cJSON_CreateObject();
 
 			copy(q, "incident", inc, "incident");
 			copy(q, "kind", n, "kind");
@@ -195,10 +197,11 @@ static int write_csv(const cJSON *doc, const char *dir)
 			copy(q, "time_utc", n, "time_utc");
 			copy(q, "actor", n, "actor");
 			copy(q, "seq", n, "seq");
+			lost |= add_row(counts, q);
 		}
 	}
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(doc, "custody")) {
-		cJSON *r = row(custody);
+		cJSON *r = cJSON_CreateObject();
 
 		copy(r, "seq", e, "seq");
 		copy(r, "time", e, "time");
@@ -207,8 +210,9 @@ static int write_csv(const cJSON *doc, const char *dir)
 		copy(r, "item", e, "item");
 		add_json_text(r, "details", cJSON_GetObjectItem(e, "details"));
 		copy(r, "hash", e, "hash");
+		lost |= add_row(custody, r);
 	}
-	ret = tg_fs_mkdirs(dir, 0755);
+	ret = lost ? tg_error(TG_ENOMEM, "out of memory") : tg_fs_mkdirs(dir, 0755);
 	/* write_table takes ownership of each table */
 	ret = ret ? (cJSON_Delete(items), ret) : write_table(dir, "items.csv", items);
 	ret = ret ? (cJSON_Delete(findings), ret) : write_table(dir, "findings.csv", findings);

@@ -14,6 +14,7 @@
 #include "phash/vpdq.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/jsonmem.h"
 
 static int emit(void *user, const struct tg_keyframe *k)
 {
@@ -234,7 +235,8 @@ static int result(void *state, cJSON **out, double *confidence)
 		double se[2] = { round(s->kf.shots[i].start * 1000) / 1000,
 				 round(s->kf.shots[i].end * 1000) / 1000 };
 
-		cJSON_AddItemToArray(shots, cJSON_CreateDoubleArray(se, 2));
+		if (tg_jsonmem_add(shots, NULL, cJSON_CreateDoubleArray(se, 2)) < 0)
+			goto nomem;
 	}
 	list = cJSON_AddArrayToObject(r, "keyframes");
 	for (size_t i = 0; i < s->n; i++) {
@@ -242,9 +244,10 @@ static int result(void *state, cJSON **out, double *confidence)
 		cJSON *k = cJSON_CreateObject();
 		char hex[TG_PDQ_HEX_LEN + 1];
 		double se[2] = { 0, 0 };
+		int whole;
 
 		if (!k)
-			break;
+			goto nomem;
 		if ((size_t)it->shot < s->kf.nshots) {
 			se[0] = round(s->kf.shots[it->shot].start * 1000) / 1000;
 			se[1] = round(s->kf.shots[it->shot].end * 1000) / 1000;
@@ -253,15 +256,19 @@ static int result(void *state, cJSON **out, double *confidence)
 		cJSON_AddNumberToObject(k, "time_s", round(it->t * 1000) / 1000);
 		cJSON_AddNumberToObject(k, "frame", (double)it->frame);
 		cJSON_AddNumberToObject(k, "shot", it->shot);
-		cJSON_AddItemToObject(k, "shot_range_s", cJSON_CreateDoubleArray(se, 2));
+		whole = tg_jsonmem_add(k, "shot_range_s", cJSON_CreateDoubleArray(se, 2)) == 0;
 		cJSON_AddStringToObject(k, "file", it->name);
 		cJSON_AddStringToObject(k, "pdq", hex);
 		cJSON_AddNumberToObject(k, "quality", it->quality);
 		cJSON_AddNumberToObject(k, "sharpness", round(it->sharpness * 10) / 10);
-		cJSON_AddItemToArray(list, k);
+		if (tg_jsonmem_add(list, NULL, k) < 0 || !whole)
+			goto nomem;
 	}
 	*out = r;
 	return 0;
+nomem:
+	cJSON_Delete(r);
+	return tg_error(TG_ENOMEM, "out of memory");
 }
 
 static int store(void *state, struct tg_store *st, long long item_id)

@@ -309,7 +309,7 @@ int tg_case_record_finding(struct tg_case *c, const struct tg_item *item, const 
 {
 	cJSON *d = cJSON_CreateObject();
 	char *text = cJSON_PrintUnformatted(result), hash[65];
-	int ret;
+	int ret, whole;
 
 	if (!d || !text) {
 		cJSON_Delete(d);
@@ -319,14 +319,18 @@ int tg_case_record_finding(struct tg_case *c, const struct tg_item *item, const 
 	tg_sha256_buf(text, strlen(text), NULL, hash);
 	cJSON_AddStringToObject(d, "analyser", analyser);
 	cJSON_AddStringToObject(d, "version", version);
-	cJSON_AddItemToObject(d, "params", params ? cJSON_Duplicate(params, 1) : cJSON_CreateObject());
+	whole = tg_jsonmem_add(d, "params", params ? cJSON_Duplicate(params, 1)
+						   : cJSON_CreateObject()) == 0;
 	cJSON_AddStringToObject(d, "tool", "testigo " TG_VERSION);
 	cJSON_AddStringToObject(d, "status", "ok");
 	if (!isnan(confidence))
 		cJSON_AddNumberToObject(d, "confidence", confidence);
 	cJSON_AddStringToObject(d, "result_sha256", hash);
-	cJSON_AddItemToObject(d, "result", cJSON_Duplicate(result, 1));
-	ret = tg_case_record(c, actor, "analyse", item->sha256, d, apply_embedded, NULL, NULL);
+	if (tg_jsonmem_add(d, "result", cJSON_Duplicate(result, 1)) < 0 || !whole)
+		ret = tg_error(TG_ENOMEM, "out of memory");
+	else
+		ret = tg_case_record(c, actor, "analyse", item->sha256, d, apply_embedded, NULL,
+				     NULL);
 	cJSON_Delete(d);
 	cJSON_free(text);
 	return ret;

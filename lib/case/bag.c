@@ -13,6 +13,7 @@
 #include "util/dynbuf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/jsonmem.h"
 
 #define MAX_DEPTH 16
 
@@ -181,10 +182,15 @@ int tg_bag_export(struct tg_case *c, const char *dir, const struct tg_bag_opts *
 	}
 	cJSON_AddStringToObject(casej, "tool", sv(doc, "tool"));
 	cJSON_AddStringToObject(casej, "generated_utc", sv(doc, "generated_utc"));
-	cJSON_AddItemToObject(casej, "case", cJSON_Duplicate(cJSON_GetObjectItem(doc, "case"), 1));
-	cJSON_AddItemToObject(casej, "scope", cJSON_Duplicate(cJSON_GetObjectItem(doc, "scope"), 1));
-	cJSON_AddItemToObject(casej, "summary", cJSON_Duplicate(cJSON_GetObjectItem(doc, "summary"),
-								  1));
+	if (tg_jsonmem_add(casej, "case",
+			   cJSON_Duplicate(cJSON_GetObjectItem(doc, "case"), 1)) < 0 ||
+	    tg_jsonmem_add(casej, "scope",
+			   cJSON_Duplicate(cJSON_GetObjectItem(doc, "scope"), 1)) < 0 ||
+	    tg_jsonmem_add(casej, "summary",
+			   cJSON_Duplicate(cJSON_GetObjectItem(doc, "summary"), 1)) < 0) {
+		ret = tg_error(TG_ENOMEM, "out of memory");
+		goto out;
+	}
 	ret = add_json(&b, "catalog/case.json", casej);
 	if (ret == 0)
 		ret = add_json(&b, "catalog/items.json", cJSON_GetObjectItem(doc, "items"));

@@ -14,6 +14,7 @@
 #include "store/store_incident.h"
 #include "util/error.h"
 #include "util/isotime.h"
+#include "util/jsonmem.h"
 
 #define MAX_DERIVED 200
 
@@ -119,6 +120,12 @@ static int all_items(void *user, const struct tg_item *it)
 
 /* ---- one item ------------------------------------------------------------ */
 
+/* Add a finished row to an array (taking it over); TG_ENOMEM when it could not be. */
+static int add_row(cJSON *arr, cJSON *o)
+{
+	return tg_jsonmem_add(arr, NULL, o) < 0 ? tg_error(TG_ENOMEM, "out of memory") : 0;
+}
+
 static int emit_acq(void *user, const struct tg_acquisition *a)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -131,23 +138,25 @@ static int emit_acq(void *user, const struct tg_acquisition *a)
 	add_str(o, "collector", a->collector);
 	add_str(o, "note", a->note);
 	add_str(o, "actor", a->actor);
-	cJSON_AddItemToArray(user, o);
-	return 0;
+	return add_row(user, o);
 }
 
 static int emit_finding(void *user, const struct tg_finding *f)
 {
 	cJSON *o = cJSON_CreateObject();
+	int whole;
 
 	cJSON_AddStringToObject(o, "analyser", f->analyser);
 	cJSON_AddStringToObject(o, "version", f->version);
-	cJSON_AddItemToObject(o, "params", parse_or_string(f->params));
+	whole = tg_jsonmem_add(o, "params", parse_or_string(f->params)) == 0;
 	cJSON_AddStringToObject(o, "created_utc", f->created_utc);
 	cJSON_AddStringToObject(o, "status", f->status);
 	add_num(o, "confidence", f->confidence);
 	cJSON_AddNumberToObject(o, "seq", (double)f->seq);
-	cJSON_AddItemToObject(o, "result", parse_or_string(f->result));
-	cJSON_AddItemToArray(user, o);
+	if (tg_jsonmem_add(o, "result", parse_or_string(f->result)) < 0)
+		whole = 0;
+	if (tg_jsonmem_add(user, NULL, o) < 0 || !whole)
+		return tg_error(TG_ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -158,8 +167,7 @@ static int emit_tag(void *user, const struct tg_tag_row *t)
 	cJSON_AddStringToObject(o, "tag", t->tag);
 	cJSON_AddBoolToObject(o, "controlled", t->controlled);
 	cJSON_AddNumberToObject(o, "seq", (double)t->seq);
-	cJSON_AddItemToArray(user, o);
-	return 0;
+	return add_row(user, o);
 }
 
 static int emit_note(void *user, const struct tg_note_row *n)
@@ -170,14 +178,12 @@ static int emit_note(void *user, const struct tg_note_row *n)
 	cJSON_AddStringToObject(o, "actor", n->actor);
 	cJSON_AddStringToObject(o, "text", n->text);
 	cJSON_AddNumberToObject(o, "seq", (double)n->seq);
-	cJSON_AddItemToArray(user, o);
-	return 0;
+	return add_row(user, o);
 }
 
 static int emit_id(void *user, long long id)
 {
-	cJSON_AddItemToArray(user, cJSON_CreateNumber((double)id));
-	return 0;
+	return add_row(user, cJSON_CreateNumber((double)id));
 }
 
 static int has_ext(const char *name, const char *ext)
@@ -207,7 +213,7 @@ static void list_files(struct tg_case *c, const char *sha, const char *sub, cons
 		    names[i]->d_name[0] != '.' && has_ext(names[i]->d_name, ext) &&
 		    lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 		    cJSON_GetArraySize(arr) < MAX_DERIVED)
-			cJSON_AddItemToArray(arr, cJSON_CreateString(rel));
+			tg_jsonmem_add(arr, NULL, cJSON_CreateString(rel));
 		free(names[i]);
 	}
 	free(names);
@@ -258,8 +264,8 @@ static cJSON *item_doc(struct gather *g, const struct tg_item *it)
 		cJSON_GetObjectItem(meta, "created"), "source")));
 	if (ret == 0)
 		ret = tg_record_read(g->c, it->id, &rec);
-	if (rec)
-		cJSON_AddItemToObject(o, "record", rec);
+	if (rec && tg_jsonmem_add(o, "record", rec) < 0)
+		ret = tg_error(TG_ENOMEM, "out of memory");
 	arr = cJSON_AddArrayToObject(o, "tags");
 	if (ret == 0)
 		ret = tg_store_tags(s, it->id, emit_tag, arr);
@@ -269,7 +275,8 @@ static cJSON *item_doc(struct gather *g, const struct tg_item *it)
 	arr = cJSON_AddArrayToObject(o, "incidents");
 	if (ret == 0)
 		ret = tg_store_item_incidents(s, it->id, emit_id, arr);
-	cJSON_AddItemToObject(o, "derived", derived_of(g->c, it->sha256));
+	if (tg_jsonmem_add(o, "derived", derived_of(g->c, it->sha256)) < 0 && ret == 0)
+		ret = tg_error(TG_ENOMEM, "out of memory");
 	if (ret < 0) {
 		cJSON_Delete(o);
 		g->ret = ret;
@@ -290,18 +297,18 @@ static int emit_count(void *user, const struct tg_incident_count *n)
 	cJSON_AddStringToObject(o, "time_utc", n->time_utc);
 	cJSON_AddStringToObject(o, "actor", n->actor);
 	cJSON_AddNumberToObject(o, "seq", (double)n->seq);
-	cJSON_AddItemToArray(user, o);
-	return 0;
+	return add_row(user, o);
 }
 
 static int emit_incident(void *user, const struct tg_incident *inc)
 {
 	struct gather *g = user;
-	cJSON *o = cJSON_CreateObject(), *arr;
+	cJSON *o, *arr;
 	int ret;
 
 	if (g->incident && inc->id != g->incident)
 		return 0;
+	o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "incident", (double)inc->id);
 	cJSON_AddStringToObject(o, "title", inc->title);
 	add_str(o, "place", inc->place);
@@ -321,8 +328,11 @@ static int emit_incident(void *user, const struct tg_incident *inc)
 	arr = cJSON_AddArrayToObject(o, "notes");
 	if (ret == 0)
 		ret = tg_store_notes(g->c->store, 0, inc->id, emit_note, arr);
-	cJSON_AddItemToArray(g->incidents, o);
-	return ret;
+	if (ret < 0) {
+		cJSON_Delete(o);
+		return ret;
+	}
+	return add_row(g->incidents, o);
 }
 
 /* ---- custody -------------------------------------------------------------- */
@@ -341,6 +351,7 @@ static int walk_custody(void *user, long long line_no, const char *line, size_t 
 	struct gather *g = user;
 	const cJSON *inc;
 	cJSON *o;
+	int whole;
 
 	(void)line_no;
 	(void)line;
@@ -360,9 +371,10 @@ static int walk_custody(void *user, long long line_no, const char *line, size_t 
 	cJSON_AddStringToObject(o, "actor", e->actor);
 	cJSON_AddStringToObject(o, "action", e->action);
 	add_str(o, "item", e->item);
-	cJSON_AddItemToObject(o, "details", cJSON_Duplicate(e->details, 1));
+	whole = tg_jsonmem_add(o, "details", cJSON_Duplicate(e->details, 1)) == 0;
 	cJSON_AddStringToObject(o, "hash", e->hash);
-	cJSON_AddItemToArray(g->custody, o);
+	if (tg_jsonmem_add(g->custody, NULL, o) < 0 || !whole)
+		return tg_error(TG_ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -383,7 +395,8 @@ static void add_method(cJSON *methods_arr, const cJSON *f)
 		if (same) {
 			cJSON *n = cJSON_GetObjectItem(m, "items");
 
-			cJSON_SetNumberValue(n, n->valuedouble + 1);
+			if (n)	/* missing when memory ran out */
+				cJSON_SetNumberValue(n, n->valuedouble + 1);
 			cJSON_free(params);
 			return;
 		}
@@ -391,10 +404,10 @@ static void add_method(cJSON *methods_arr, const cJSON *f)
 	m = cJSON_CreateObject();
 	cJSON_AddStringToObject(m, "analyser", an);
 	cJSON_AddStringToObject(m, "version", ver);
-	cJSON_AddItemToObject(m, "params", cJSON_Duplicate(cJSON_GetObjectItem(f, "params"), 1));
+	tg_jsonmem_add(m, "params", cJSON_Duplicate(cJSON_GetObjectItem(f, "params"), 1));
 	cJSON_AddNumberToObject(m, "items", 1);
 	add_str(m, "description", tg_export_method_text(an));
-	cJSON_AddItemToArray(methods_arr, m);
+	tg_jsonmem_add(methods_arr, NULL, m);
 	cJSON_free(params);
 }
 
@@ -434,7 +447,7 @@ static cJSON *timeline(const cJSON *items)
 		const cJSON *f;
 
 		if (!created || tg_isotime_parse(created, &t) < 0) {
-			cJSON_AddItemToArray(untimed, cJSON_CreateNumber(id));
+			tg_jsonmem_add(untimed, NULL, cJSON_CreateNumber(id));
 			continue;
 		}
 		cJSON_ArrayForEach(f, cJSON_GetObjectItem(it, "findings")) {
@@ -496,9 +509,15 @@ static cJSON *timeline(const cJSON *items)
 	if (n)
 		qsort(ev, n, sizeof(*ev), cmp_event);
 	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(events, ev[i].o);
+		tg_jsonmem_add(events, NULL, ev[i].o);
 	free(ev);
 	return tl;
+}
+
+/* A copy of src's member key, under the same key in dst. */
+static void copy_member(cJSON *dst, const cJSON *src, const char *key)
+{
+	tg_jsonmem_add(dst, key, cJSON_Duplicate(cJSON_GetObjectItem(src, key), 1));
 }
 
 static cJSON *summary(const cJSON *items, const cJSON *incidents)
@@ -540,13 +559,11 @@ static cJSON *summary(const cJSON *items, const cJSON *incidents)
 		cJSON_ArrayForEach(n, cJSON_GetObjectItem(inc, "counts")) {
 			cJSON *o = cJSON_CreateObject();
 
-			cJSON_AddItemToObject(o, "incident", cJSON_Duplicate(cJSON_GetObjectItem(inc,
-									"incident"), 1));
-			cJSON_AddItemToObject(o, "kind", cJSON_Duplicate(cJSON_GetObjectItem(n, "kind"), 1));
-			cJSON_AddItemToObject(o, "value", cJSON_Duplicate(cJSON_GetObjectItem(n, "value"), 1));
-			cJSON_AddItemToObject(o, "source", cJSON_Duplicate(cJSON_GetObjectItem(n, "source"),
-									   1));
-			cJSON_AddItemToArray(counts, o);
+			copy_member(o, inc, "incident");
+			copy_member(o, n, "kind");
+			copy_member(o, n, "value");
+			copy_member(o, n, "source");
+			tg_jsonmem_add(counts, NULL, o);
 		}
 	}
 	return s;
@@ -555,9 +572,10 @@ static cJSON *summary(const cJSON *items, const cJSON *incidents)
 int tg_export_document(struct tg_case *c, long long incident, cJSON **out)
 {
 	struct gather g = { .c = c, .incident = incident };
-	cJSON *doc = cJSON_CreateObject(), *cs, *it;
+	cJSON *doc = cJSON_CreateObject(), *cs, *it, *sum, *tl;
 	char buf[64], pub[TG_ED25519_PUB_HEX];
-	int ret;
+	unsigned long failed = tg_jsonmem_failures();
+	int ret, whole;
 
 	*out = NULL;
 	if (!doc)
@@ -599,7 +617,9 @@ int tg_export_document(struct tg_case *c, long long incident, cJSON **out)
 		}
 		cJSON_ArrayForEach(f, cJSON_GetObjectItem(o, "findings"))
 			add_method(g.methods, f);
-		cJSON_AddItemToArray(g.items, o);
+		ret = add_row(g.items, o);
+		if (ret < 0)
+			goto out;
 	}
 	ret = tg_store_incidents(c->store, emit_incident, &g);
 	if (ret == 0)
@@ -621,13 +641,22 @@ int tg_export_document(struct tg_case *c, long long incident, cJSON **out)
 		cJSON_AddNumberToObject(it, "incident", (double)incident);
 	else
 		cJSON_AddNullToObject(it, "incident");
-	cJSON_AddItemToObject(doc, "summary", summary(g.items, g.incidents));
-	cJSON_AddItemToObject(doc, "incidents", g.incidents);
-	cJSON_AddItemToObject(doc, "items", g.items);
-	cJSON_AddItemToObject(doc, "timeline", timeline(g.items));
-	cJSON_AddItemToObject(doc, "custody", g.custody);
-	cJSON_AddItemToObject(doc, "methods", g.methods);
+	/* both read the items, which are the document's (or freed) once added */
+	sum = summary(g.items, g.incidents);
+	tl = timeline(g.items);
+	whole = tg_jsonmem_add(doc, "summary", sum) == 0;
+	whole &= tg_jsonmem_add(doc, "incidents", g.incidents) == 0;
+	whole &= tg_jsonmem_add(doc, "items", g.items) == 0;
+	whole &= tg_jsonmem_add(doc, "timeline", tl) == 0;
+	whole &= tg_jsonmem_add(doc, "custody", g.custody) == 0;
+	whole &= tg_jsonmem_add(doc, "methods", g.methods) == 0;
 	g.items = g.incidents = g.custody = g.methods = NULL;
+	/* a field that cJSON could not add leaves the document short, not failed:
+	 * a report or bag must not be written from it */
+	if (!whole || tg_jsonmem_failures() != failed) {
+		ret = tg_error(TG_ENOMEM, "out of memory");
+		goto out;
+	}
 	*out = doc;
 	doc = NULL;
 	ret = 0;

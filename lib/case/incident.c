@@ -9,6 +9,7 @@
 #include "store/store_incident.h"
 #include "util/error.h"
 #include "util/isotime.h"
+#include "util/jsonmem.h"
 
 #define MAX_TEXT 4000
 
@@ -343,7 +344,11 @@ int tg_incident_count(struct tg_case *c, const char *actor, long long incident,
 	}
 	cJSON_AddNumberToObject(d, "incident", (double)incident);
 	cJSON_AddStringToObject(d, "source", source);
-	cJSON_AddItemToObject(d, "changes", changes);
+	/* filled below: freed when it cannot be added, so stop at once */
+	if (tg_jsonmem_add(d, "changes", changes) < 0) {
+		ret = tg_error(TG_ENOMEM, "out of memory");
+		goto out;
+	}
 	for (int i = 0; i < n; i++) {
 		struct old_count *o = calloc(1, sizeof(*o));
 		cJSON *ch;
@@ -359,10 +364,10 @@ int tg_incident_count(struct tg_case *c, const char *actor, long long incident,
 							  strcmp(o->source, source) == 0)) &&
 		    !cJSON_GetObjectItemCaseSensitive(changes, kinds[i])) {
 			ch = cJSON_AddObjectToObject(changes, kinds[i]);
-			if (ch) {
-				cJSON_AddItemToObject(ch, "old", count_value(o->value, o->source));
-				cJSON_AddItemToObject(ch, "new", count_value(values[i], source));
-			}
+			if (!ch ||
+			    tg_jsonmem_add(ch, "old", count_value(o->value, o->source)) < 0 ||
+			    tg_jsonmem_add(ch, "new", count_value(values[i], source)) < 0)
+				ret = tg_error(TG_ENOMEM, "out of memory");
 		}
 		free(o);
 		if (ret < 0)

@@ -11,6 +11,7 @@
 #include "case/incident.h"
 #include "store/store_incident.h"
 #include "util/error.h"
+#include "util/jsonmem.h"
 
 #define MAX_VALUE 4000
 
@@ -233,15 +234,14 @@ static int add_change(struct tg_case *c, cJSON *changes, long long item_id, cons
 	if (*ret == 0 && !(has ? strcmp(old, nv) == 0 : !nv[0]) &&
 	    !cJSON_GetObjectItemCaseSensitive(changes, field)) {
 		ch = cJSON_AddObjectToObject(changes, field);
-		if (!ch) {
+		if (!ch ||
+		    tg_jsonmem_add(ch, "old", has ? cJSON_CreateString(old)
+						  : cJSON_CreateNull()) < 0 ||
+		    tg_jsonmem_add(ch, "new", nv[0] ? cJSON_CreateString(nv)
+						    : cJSON_CreateNull()) < 0)
 			*ret = tg_error(TG_ENOMEM, "out of memory");
-		} else {
-			cJSON_AddItemToObject(ch, "old", has ? cJSON_CreateString(old)
-							     : cJSON_CreateNull());
-			cJSON_AddItemToObject(ch, "new", nv[0] ? cJSON_CreateString(nv)
-							       : cJSON_CreateNull());
+		else
 			added = 1;
-		}
 	}
 	free(old);
 	return added;
@@ -500,7 +500,10 @@ int tg_record_read(struct tg_case *c, long long item_id, cJSON **out)
 
 			if (end == p)
 				break;
-			cJSON_AddItemToArray(items, cJSON_CreateNumber((double)id));
+			if (tg_jsonmem_add(items, NULL, cJSON_CreateNumber((double)id)) < 0) {
+				ret = tg_error(TG_ENOMEM, "out of memory");
+				goto out;
+			}
 			p = *end == ',' ? end + 1 : end;
 		}
 	}

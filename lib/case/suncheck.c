@@ -10,6 +10,7 @@
 #include "sun/sun.h"
 #include "util/error.h"
 #include "util/isotime.h"
+#include "util/jsonmem.h"
 
 #define SUNCHECK_VERSION "1"
 
@@ -214,8 +215,11 @@ int tg_case_sun_check(struct tg_case *c, const struct tg_item *it,
 				"refraction; footage brightness from the brightness analyser");
 	ret = tg_case_record_finding(c, it, "sun", SUNCHECK_VERSION, params, r, NAN, actor);
 	if (ret == 0) {
-		cJSON_AddItemToObject(r, "params", params);
+		if (tg_jsonmem_add(r, "params", params) < 0)
+			ret = tg_error(TG_ENOMEM, "out of memory (after the finding was recorded)");
 		params = NULL;
+	}
+	if (ret == 0) {
 		*out = r;
 		r = NULL;
 	}

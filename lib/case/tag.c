@@ -7,6 +7,7 @@
 
 #include "store/store_incident.h"
 #include "util/error.h"
+#include "util/jsonmem.h"
 
 #define TAG_MAX 64
 
@@ -120,7 +121,8 @@ int tg_tag_apply(struct tg_case *c, const struct tg_custody_entry *e, void *user
 
 static int list_tag(void *user, const struct tg_tag_row *t)
 {
-	cJSON_AddItemToArray(user, cJSON_CreateString(t->tag));
+	if (tg_jsonmem_add(user, NULL, cJSON_CreateString(t->tag)) < 0)
+		return tg_error(TG_ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -204,21 +206,25 @@ int tg_tag_update(struct tg_case *c, const char *actor, const struct tg_item *it
 		if (in_array(added, tag) || in_array(removed, tag))
 			continue;
 		if (is_add && !in_array(old, tag)) {
-			cJSON_AddItemToArray(added, cJSON_CreateString(tag));
-			if (!tg_tag_controlled(tag))
-				cJSON_AddItemToArray(fr, cJSON_CreateString(tag));
+			if (tg_jsonmem_add(added, NULL, cJSON_CreateString(tag)) < 0 ||
+			    (!tg_tag_controlled(tag) &&
+			     tg_jsonmem_add(fr, NULL, cJSON_CreateString(tag)) < 0))
+				ret = tg_error(TG_ENOMEM, "out of memory");
 		} else if (!is_add && in_array(old, tag)) {
-			cJSON_AddItemToArray(removed, cJSON_CreateString(tag));
+			if (tg_jsonmem_add(removed, NULL, cJSON_CreateString(tag)) < 0)
+				ret = tg_error(TG_ENOMEM, "out of memory");
 		}
 	}
 	*changed = cJSON_GetArraySize(added) + cJSON_GetArraySize(removed);
 	if (ret == 0 && *changed) {
 		nw = after(old, added, removed);
-		cJSON_AddItemToObject(d, "old", old);
+		ret = tg_jsonmem_add(d, "old", old);
 		old = NULL;
-		if (nw)
-			cJSON_AddItemToObject(d, "new", nw);
-		ret = tg_case_record(c, actor, "tag", item->sha256, d, tg_tag_apply, NULL, NULL);
+		if (tg_jsonmem_add(d, "new", nw) < 0 || ret < 0)
+			ret = tg_error(TG_ENOMEM, "out of memory");
+		else
+			ret = tg_case_record(c, actor, "tag", item->sha256, d, tg_tag_apply, NULL,
+					     NULL);
 	}
 	if (ret < 0)
 		*changed = 0;
