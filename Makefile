@@ -62,9 +62,13 @@ $(O)/tests/%: tests/unit/%.c tests/unit/harness.h $(O)/libtestigo.a
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(O)/libtestigo.a $(LIBS)
 
 # the out-of-memory tests fail the library's allocations one at a time: the
-# malloc family is wrapped at link time (tests/unit/oom_inject.h)
+# malloc family is wrapped at link time (tests/unit/oom_inject.h); the ones
+# that run case operations share tests/unit/oom_case.h
 OOM_WRAP := malloc calloc realloc av_malloc av_mallocz av_calloc
-$(O)/tests/test_oom $(O)/tests/test_oom_add: ALL_LDFLAGS += $(OOM_WRAP:%=-Wl,--wrap=%)
+OOM_TESTS := test_oom test_oom_add test_oom_case
+$(OOM_TESTS:%=$(O)/tests/%): ALL_LDFLAGS += $(OOM_WRAP:%=-Wl,--wrap=%)
+$(OOM_TESTS:%=$(O)/tests/%): tests/unit/oom_inject.h
+$(O)/tests/test_oom_add $(O)/tests/test_oom_case: tests/unit/oom_case.h
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)

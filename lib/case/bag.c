@@ -161,7 +161,7 @@ int tg_bag_export(struct tg_case *c, const char *dir, const struct tg_bag_opts *
 	cJSON *doc = NULL, *casej = NULL, *d = NULL;
 	char *pem = NULL, *abs = NULL, path[4300], num[32];
 	size_t pem_len;
-	int ret, committed = 0;
+	int ret, committed = 0, logged = 0;
 
 	memset(res, 0, sizeof(*res));
 	ret = tg_bagit_begin(&b, dir);
@@ -295,8 +295,17 @@ int tg_bag_export(struct tg_case *c, const char *dir, const struct tg_bag_opts *
 	ret = tg_case_record(c, o->actor, "export", NULL, d, NULL, NULL, &e);
 	if (ret == 0)
 		res->custody_seq = e.seq;
+	/* written but not applied: the entry stands (the next open applies it) */
+	logged = ret < 0 && c->lagging;
 out:
-	if (ret < 0 && committed) {
+	if (ret < 0 && committed && logged) {
+		/* the log names the package: it stays */
+		char msg[600];
+
+		snprintf(msg, sizeof(msg), "%s", tg_errmsg());
+		ret = tg_error(ret, "%s (the package is complete and its export is in the custody "
+			       "log; the catalog will record it when the case is next opened)", msg);
+	} else if (ret < 0 && committed) {
 		/* an export that is not in the log must not exist */
 		char msg[600];
 

@@ -28,7 +28,9 @@
  * Every object is re-hashed while it is copied; an object that no longer
  * matches its name stops the export.  The export is one custody entry
  * (action "export") recorded after the package is in place, with the tag
- * manifest's SHA-256; if it cannot be recorded the package is removed.
+ * manifest's SHA-256; if it cannot be recorded the package is removed (an
+ * entry written but not yet applied to the catalog is recorded: the next
+ * open applies it, and the package stays).
  *
  * tg_bag_verify() needs no case: every checksum both ways, Payload-Oxum,
  * the signature (with the key in the bag, or a trusted key given by the

@@ -269,11 +269,12 @@ int tg_case_record(struct tg_case *c, const char *actor, const char *action,
 		   tg_case_apply_fn apply, void *user, struct tg_custody_entry *out)
 {
 	struct tg_custody_entry e = { 0 };
-	int ret = tg_custody_lock(&c->custody);
+	int ret;
 
+	c->lagging = 0;		/* about this call, even when it cannot lock */
+	ret = tg_custody_lock(&c->custody);
 	if (ret < 0)
 		return ret;
-	c->lagging = 0;
 	ret = tg_custody_append(&c->custody, actor, action, item_sha256, details, &e);
 	if (ret == 0 && (ret = tg_case_apply(c, &e, apply, user)) < 0)
 		c->lagging = 1;

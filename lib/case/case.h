@@ -65,7 +65,8 @@ typedef int (*tg_case_apply_fn)(struct tg_case *c, const struct tg_custody_entry
  * tg_custody_entry_release().  When the entry was written but applying it
  * failed (out of memory, a full disk), the error is returned and
  * c->lagging is set: the entry stands and the next open replays it, so
- * the caller must keep what it refers to (a staged copy) for that replay.
+ * the caller must keep what it refers to (a staged copy, an exported
+ * package) for that replay.
  */
 int tg_case_record(struct tg_case *c, const char *actor, const char *action,
 		   const char *item_sha256, const struct cJSON *details,

@@ -628,6 +628,8 @@ int tg_export_document(struct tg_case *c, long long incident, cJSON **out)
 		goto out;
 	cs = cJSON_AddObjectToObject(doc, "case");
 	ret = tg_store_meta_get(c->store, "case_id", buf, sizeof(buf));
+	if (ret < 0 && ret != TG_ENOTFOUND)
+		goto out;	/* not read is not absent */
 	add_str(cs, "id", ret == 0 ? buf : NULL);
 	ret = tg_key_public_hex(&c->custody.key, pub);
 	if (ret < 0)

@@ -82,8 +82,11 @@ static int check_text(const char *what, const char *s, int required)
 
 int tg_incident_exists(struct tg_case *c, long long id)
 {
-	return tg_store_incident_get(c->store, id, NULL, NULL) == 0 ? 0 : tg_error(TG_ENOTFOUND,
-		"no incident %lld in this case (see 'testigo incident ls')", id);
+	int ret = tg_store_incident_get(c->store, id, NULL, NULL);
+
+	/* a catalog that could not be read (out of memory) is not "no such incident" */
+	return ret == TG_ENOTFOUND ? tg_error(TG_ENOTFOUND, "no incident %lld in this case (see "
+					      "'testigo incident ls')", id) : ret;
 }
 
 /* ---- new ---------------------------------------------------------------- */

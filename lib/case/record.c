@@ -130,8 +130,10 @@ static int parse_items(struct tg_case *c, const struct tg_item *self, const char
 
 		ret = tg_store_item_find(c->store, tok, &it);
 		if (ret < 0) {
-			ret = tg_error(ret == TG_EDB ? TG_EDB : TG_EINVAL, "--corroborated-by: %s",
-				       tg_errmsg());
+			/* not an item is a usage error; a catalog that could not be
+			 * read (out of memory, damaged) keeps its own code */
+			ret = tg_error(ret == TG_ENOTFOUND || ret == TG_EAMBIG ? TG_EINVAL : ret,
+				       "--corroborated-by: %s", tg_errmsg());
 			goto out;
 		}
 		if (it.id == self->id) {

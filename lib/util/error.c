@@ -7,14 +7,16 @@
 
 static _Thread_local char last_message[1024];
 
+/* Formatted apart first: an argument may be tg_errmsg() itself (wrapping the last message). */
 static int record(int code, int with_errno, const char *fmt, va_list ap)
 {
+	char msg[sizeof(last_message)] = "";
 	int saved = errno;
-	int n = vsnprintf(last_message, sizeof(last_message), fmt, ap);
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
 
-	if (with_errno && n >= 0 && (size_t)n < sizeof(last_message))
-		snprintf(last_message + n, sizeof(last_message) - (size_t)n,
-			 ": %s", strerror(saved));
+	if (with_errno && n >= 0 && (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(saved));
+	memcpy(last_message, msg, strlen(msg) + 1);
 	errno = saved;
 	return code;
 }

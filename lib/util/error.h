@@ -9,7 +9,8 @@
  *     goto out;
  *
  * The message lives in thread-local storage until the next tg_error() or
- * tg_error_clear().  The library never prints: cli/ (and later server/)
+ * tg_error_clear().  A message may wrap the last one:
+ * tg_error(ret, "%s: %s", path, tg_errmsg()).  The library never prints: cli/ (and later server/)
  * reads tg_errmsg() and chooses the exit code with tg_exit_code().
  */
 #ifndef TG_ERROR_H

@@ -3,7 +3,8 @@
  *
  * Adds a short recording (a burst of recorded gunshots in a rumble) to a
  * fresh copy of a case, with one allocation failing: the library's own
- * (oom_inject.h), cJSON's and SQLite's (its allocator is wrapped below).
+ * (oom_inject.h), cJSON's and SQLite's (its allocator is wrapped in
+ * oom_case.h, with the copying, reopening and sampling this test shares).
  * Every allocation of the first few hundred fails in turn, then a spread
  * sample of the rest (TG_OOM_FULL=1: every one, a few minutes).  After
  * each run the case is opened again (which replays what the catalog
@@ -26,47 +27,19 @@
 #include "harness.h"
 
 #include <cjson/cJSON.h>
-#include <sqlite3.h>
 
 #include "case/case.h"
 #include "case/ingest.h"
-#include "case/verify.h"
 #include "custody/log.h"
 #include "util/jsonmem.h"
 
 #include "audio_util.h"
 #include "oom_inject.h"
+#include "oom_case.h"
 
 #define RATE 24000
 #define SECONDS 3
-#define FULL_RUNS 300   /* every allocation up to here fails in turn ... */
-#define SAMPLED_RUNS 200 /* ... then this many spread over the rest */
-
-/* --- SQLite's allocator, through the same failure counter ----------------- */
-
-static sqlite3_mem_methods sqlite_real;
-
-static void *sqlite_malloc(int n)
-{
-	return oom_fail_now() ? NULL : sqlite_real.xMalloc(n);
-}
-
-static void *sqlite_realloc(void *p, int n)
-{
-	return oom_fail_now() ? NULL : sqlite_real.xRealloc(p, n);
-}
-
-static int hook_sqlite(void)
-{
-	sqlite3_mem_methods m;
-
-	if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &sqlite_real) != SQLITE_OK)
-		return -1;
-	m = sqlite_real;
-	m.xMalloc = sqlite_malloc;
-	m.xRealloc = sqlite_realloc;
-	return sqlite3_config(SQLITE_CONFIG_MALLOC, &m) == SQLITE_OK ? 0 : -1;
-}
+#define SAMPLED_RUNS 200 /* after the first OOM_FULL_RUNS, this many spread over the rest */
 
 /* --- the recording ----------------------------------------------------------- */
 
@@ -123,76 +96,7 @@ static int make_recording(const char *path)
 
 /* --- one run ------------------------------------------------------------------ */
 
-static char pristine[600], work[600], wav[600];
-
-static void count_problem(void *user, const struct tg_verify_problem *p)
-{
-	fprintf(stderr, "verify: %s\n", p->message);
-	(*(int *)user)++;
-}
-
-/* Findings not "ok", of every item (an analysis the log says succeeded must not be "failed"). */
-struct not_ok {
-	struct tg_store *store;
-	int n;
-};
-
-static int count_not_ok(void *user, const struct tg_finding *f)
-{
-	struct not_ok *x = user;
-
-	x->n += strcmp(f->status, "ok") != 0;
-	return 0;
-}
-
-static int item_not_ok(void *user, const struct tg_item *it)
-{
-	struct not_ok *x = user;
-
-	return tg_store_findings(x->store, it->id, NULL, count_not_ok, x);
-}
-
-/* The case in work as the next command finds it: opened (replaying what the catalog lacks), verified. */
-struct after {
-	int problems;		/* what verify found; -1: it could not verify */
-	int not_ok;		/* findings not "ok"; -1: not counted */
-	struct tg_verify_summary sum;
-};
-
-static void reopen_and_check(struct after *a)
-{
-	struct not_ok x = { NULL, 0 };
-	struct tg_case *c = NULL;
-	int found = 0;
-
-	memset(a, 0, sizeof(*a));
-	a->problems = a->not_ok = -1;
-	if (tg_case_open(&c, work) < 0)
-		return;
-	if (tg_case_verify(c, count_problem, &found, NULL, NULL, &a->sum) == 0)
-		a->problems = found;
-	x.store = c->store;
-	if (tg_store_items(c->store, item_not_ok, &x) == 0)
-		a->not_ok = x.n;
-	tg_case_close(c);
-}
-
-/* work becomes a fresh copy of the case in from. */
-static int fresh_copy(const char *from)
-{
-	char cmd[2000];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && cp -a '%s' '%s'", work, from, work);
-	return tg_test_sh(cmd);
-}
-
-/* The allocation to fail after k: each of the first FULL_RUNS, then SAMPLED_RUNS spread over the rest. */
-static long next_fail(long k, long total)
-{
-	if (getenv("TG_OOM_FULL") || k < FULL_RUNS)
-		return k + 1;
-	return k + (total - FULL_RUNS) / SAMPLED_RUNS + 1;
-}
+static char wav[600];
 
 /*
  * Add the recording to a fresh copy of the pristine case with allocation
@@ -219,7 +123,7 @@ static int run_add(long fail_at, long *allocs, struct tg_ingest_result *r, struc
 	if (ret < 0)
 		snprintf(r->analysis_failures, sizeof(r->analysis_failures), "%s", tg_errmsg());
 	tg_ingest_result_release(r);	/* the counts and texts stay */
-	reopen_and_check(a);
+	reopen_and_check(a, NULL);
 	return ret;
 }
 
@@ -245,8 +149,8 @@ static void test_add_out_of_memory(void)
 	CHECK_INT(r.analyses_failed, 0);
 	CHECK_INT(r.new_item, 1);
 	CHECK_INT(clean.problems, 0);
-	CHECK(total > FULL_RUNS);
-	for (k = 1; k <= total; k = next_fail(k, total)) {
+	CHECK(total > OOM_FULL_RUNS);
+	for (k = 1; k <= total; k = next_fail(k, total, SAMPLED_RUNS)) {
 		long n;
 		int ret = run_add(k, &n, &r, &after);
 		/* failed; did what the clean add did; recorded an analysis as
@@ -307,7 +211,7 @@ static int run_recover(const char *from, long fail_at, long *allocs, struct afte
 	}
 	*allocs = oom_disarm();
 	cJSON_Delete(d);
-	reopen_and_check(a);
+	reopen_and_check(a, NULL);
 	return ret;
 }
 
@@ -320,7 +224,7 @@ static void check_recovery(const char *name, const char *from)
 	CHECK_INT(run_recover(from, 0, &total, &clean), 0);
 	CHECK_INT(clean.problems, 0);
 	CHECK(total > 100);
-	for (k = 1; k <= total; k = next_fail(k, total)) {
+	for (k = 1; k <= total; k = next_fail(k, total, SAMPLED_RUNS)) {
 		long n;
 		int ret = run_recover(from, k, &n, &after);
 
@@ -425,11 +329,8 @@ static void test_recover_out_of_memory(void)
 
 int main(void)
 {
-	if (hook_sqlite() < 0) {
-		fprintf(stderr, "test_oom_add: cannot hook SQLite's allocator\n");
+	if (oom_case_setup("test_oom_add") < 0)
 		return 1;
-	}
-	tg_jsonmem_install();
 	RUN(test_add_out_of_memory);
 	RUN(test_recover_out_of_memory);
 	return TEST_END();
