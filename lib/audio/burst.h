@@ -14,6 +14,9 @@
  * chance level and come at nearly the template's level are repeats:
  * further shots of the burst, found even where the onset detector sees
  * nothing (inside a ringing blast).  A repeat in either view is one.
+ * Automatic fire keeps its rate: a gap of about two of the chain's
+ * intervals is looked at again at its middle, without the scan's chance
+ * threshold (that threshold pays for trying every lag).
  * shots.h tells the whole method; this file keeps the state and the
  * arithmetic.
  *
@@ -32,6 +35,7 @@
 #define TG_BURST_MIN_MS 55.0      /* automatic fire: shots at least this far apart (60-200 ms) */
 #define TG_BURST_GAIN_DB -8.5f    /* a repeat weaker than this is an echo, not a shot */
 #define TG_BURST_MAX_REP 32
+#define TG_BURST_HIST 16
 #define TG_BURST_ORDER 16         /* the whitening view's prediction order */
 #define TG_BURST_VIEWS 2          /* first difference, whitened */
 
@@ -54,6 +58,8 @@ struct tg_burst {
 	float rep_ncc[TG_BURST_MAX_REP], rep_gain[TG_BURST_MAX_REP];
 	int nrep;
 	int64_t scan_until;        /* the chain has been scanned up to here */
+	int64_t hist[TG_BURST_HIST]; /* the chain's latest shots, in time order (its rhythm) */
+	int nhist;
 	float *ncc;                /* one scan's correlation, per lag (and its sort) */
 	float *dwork;              /* the scanned window through a view's filter */
 	size_t ncc_cap;

@@ -54,7 +54,9 @@
  *      (what the ringing and the background give by chance), is within
  *      8.5 dB of the template's level (an echo is weaker) and carries blast
  *      energy above 2 kHz.  Repeats become shots even where the onset
- *      detector saw nothing (inside a ringing blast);
+ *      detector saw nothing (inside a ringing blast).  A gap of about two
+ *      of the burst's intervals is looked at again at its middle, with the
+ *      scan's floor and level test but not its chance threshold;
  *   5. a candidate the onset detector found inside a chain is compared
  *      with the template too (+-20 ms, the better view): it is the next
  *      shot when it matches (normalised correlation >= 0.35) at nearly the
