@@ -231,7 +231,7 @@ float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, in
 }
 
 /* a repeat joins b->rep, kept sorted and TG_BURST_MIN_MS apart */
-static void add_repeat(struct tg_burst *b, int64_t at, float ncc, float gain)
+static void add_repeat(struct tg_burst *b, int64_t at, float ncc, float gain, int rhythm)
 {
 	const int64_t sep = (int64_t)(TG_BURST_MIN_MS * b->rate / 1000.0);
 	int k;
@@ -239,16 +239,14 @@ static void add_repeat(struct tg_burst *b, int64_t at, float ncc, float gain)
 	if (b->nrep == TG_BURST_MAX_REP)
 		return;
 	for (k = 0; k < b->nrep; k++)
-		if (llabs(b->rep[k] - at) < sep)
+		if (llabs(b->rep[k].at - at) < sep)
 			return;
-	for (k = b->nrep; k > 0 && b->rep[k - 1] > at; k--) {
+	for (k = b->nrep; k > 0 && b->rep[k - 1].at > at; k--)
 		b->rep[k] = b->rep[k - 1];
-		b->rep_ncc[k] = b->rep_ncc[k - 1];
-		b->rep_gain[k] = b->rep_gain[k - 1];
-	}
-	b->rep[k] = at;
-	b->rep_ncc[k] = ncc;
-	b->rep_gain[k] = gain;
+	b->rep[k].at = at;
+	b->rep[k].ncc = ncc;
+	b->rep[k].gain_db = gain;
+	b->rep[k].rhythm = rhythm;
 	b->nrep++;
 }
 
@@ -330,7 +328,7 @@ static void scan(struct tg_burst *b, const struct tg_burst_view *v, const float 
 		for (d = best - sep; d <= best + sep; d++)
 			if (d >= 0 && d < nl)
 				b->ncc[d] = -1.0f;
-		add_repeat(b, at, bv, (float)(20.0 * log10(ty / tt)));
+		add_repeat(b, at, bv, (float)(20.0 * log10(ty / tt)), 0);
 	}
 }
 
@@ -368,8 +366,8 @@ static void gap_fill(struct tg_burst *b, const float *work, int64_t w0, int64_t 
 		return;   /* no rhythm yet */
 	/* the chain's next shot, taken or waiting */
 	for (k = 0; k < b->nrep && next < 0; k++)
-		if (b->rep[k] > onset)
-			next = b->rep[k];
+		if (b->rep[k].at > onset)
+			next = b->rep[k].at;
 	for (k = 0; k < b->nhist; k++)
 		if (b->hist[k] > onset && (next < 0 || b->hist[k] < next))
 			next = b->hist[k];
@@ -389,7 +387,7 @@ static void gap_fill(struct tg_burst *b, const float *work, int64_t w0, int64_t 
 	at = mid;
 	ncc = best_match(b, work, w0, w1, lo, hi, &gain, &at);
 	if (ncc >= SCAN_NCC && gain >= TG_BURST_GAIN_DB)
-		add_repeat(b, at, ncc, gain);
+		add_repeat(b, at, ncc, gain, 1);
 }
 
 static void hist_add(struct tg_burst *b, int64_t onset)
@@ -411,19 +409,16 @@ int tg_burst_nearest(const struct tg_burst *b, int64_t onset, int64_t near)
 	int r = -1, q;
 
 	for (q = 0; q < b->nrep; q++)
-		if (llabs(b->rep[q] - onset) <= near &&
-		    (r < 0 || llabs(b->rep[q] - onset) < llabs(b->rep[r] - onset)))
+		if (llabs(b->rep[q].at - onset) <= near &&
+		    (r < 0 || llabs(b->rep[q].at - onset) < llabs(b->rep[r].at - onset)))
 			r = q;
 	return r;
 }
 
 void tg_burst_drop(struct tg_burst *b, int k)
 {
-	for (; k + 1 < b->nrep; k++) {
+	for (; k + 1 < b->nrep; k++)
 		b->rep[k] = b->rep[k + 1];
-		b->rep_ncc[k] = b->rep_ncc[k + 1];
-		b->rep_gain[k] = b->rep_gain[k + 1];
-	}
 	b->nrep--;
 }
 

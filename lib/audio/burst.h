@@ -54,8 +54,11 @@ struct tg_burst {
 	int64_t last;              /* onset of the chain's latest shot, or INT64_MIN/2 */
 	int leader;                /* event index of the chain's first shot */
 	/* repeats found by scanning ahead, waiting to become events in time order */
-	int64_t rep[TG_BURST_MAX_REP];
-	float rep_ncc[TG_BURST_MAX_REP], rep_gain[TG_BURST_MAX_REP];
+	struct tg_burst_rep {
+		int64_t at;
+		float ncc, gain_db;
+		int rhythm;        /* found at a gap of the burst's rhythm */
+	} rep[TG_BURST_MAX_REP];
 	int nrep;
 	int64_t scan_until;        /* the chain has been scanned up to here */
 	int64_t hist[TG_BURST_HIST]; /* the chain's latest shots, in time order (its rhythm) */

@@ -131,6 +131,16 @@ void tg_shots_result_release(struct tg_shots_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+const char *tg_shots_basis_name(enum tg_shot_basis b)
+{
+	switch (b) {
+	case TG_SHOT_BY_SCORE: return "own";
+	case TG_SHOT_BY_REPEAT: return "repeat";
+	case TG_SHOT_BY_RHYTHM: return "rhythm";
+	}
+	return "unknown";
+}
+
 const char *tg_shots_class_name(enum tg_shot_class c)
 {
 	switch (c) {
@@ -278,7 +288,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 		int r = tg_burst_nearest(c, onset, (int64_t)(SCAN_MATCH_MS * s->rate / 1000.0));
 
 		if ((forced >= 0 || r >= 0) &&
-		    ((e.hf_db < REPEAT_MIN_HF_DB && (r < 0 || c->rep_ncc[r] < REPEAT_SURE_NCC)) ||
+		    ((e.hf_db < REPEAT_MIN_HF_DB && (r < 0 || c->rep[r].ncc < REPEAT_SURE_NCC)) ||
 		     e.score <= REPEAT_MIN_SCORE)) {
 			/* the waveform matches but nothing broadband is there, or
 			 * nothing else about the event looks like a blast */
@@ -293,10 +303,13 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 		} else if (forced >= 0 || r >= 0) {
 			/* a repeat of the chain's first shot: a shot of the burst, timed
 			 * where the template matches best */
+			e.basis = TG_SHOT_BY_REPEAT;
 			if (r >= 0) {
-				onset = c->rep[r];
-				e.repeat_ncc = c->rep_ncc[r];
-				e.repeat_gain_db = c->rep_gain[r];
+				onset = c->rep[r].at;
+				e.repeat_ncc = c->rep[r].ncc;
+				e.repeat_gain_db = c->rep[r].gain_db;
+				if (c->rep[r].rhythm)
+					e.basis = TG_SHOT_BY_RHYTHM;
 				tg_burst_drop(c, r);
 			}
 			e.time_s = time_of(s, onset);
@@ -317,6 +330,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 			    e.score > REPEAT_MIN_SCORE &&
 			    at - c->last >= (int64_t)(TG_BURST_MIN_MS * s->rate / 1000.0)) {
 				/* the chain's first shot again, at its level: the next shot */
+				e.basis = TG_SHOT_BY_REPEAT;
 				onset = at;
 				e.time_s = time_of(s, onset);
 				if (onset > s->last_onset)
@@ -369,8 +383,8 @@ static int flush_repeats(struct tg_shots *s, int64_t upto)
 	struct tg_burst *c = &s->chain;
 	int ret;
 
-	while (c->nrep > 0 && c->rep[0] < upto) {
-		int64_t at = c->rep[0], k = at / s->on.hop;
+	while (c->nrep > 0 && c->rep[0].at < upto) {
+		int64_t at = c->rep[0].at, k = at / s->on.hop;
 		int n0 = c->nrep;
 
 		if (k >= s->nframes)
@@ -379,7 +393,7 @@ static int flush_repeats(struct tg_shots *s, int64_t upto)
 			k = 0;
 		if ((ret = measure(s, k, at)) < 0)
 			return ret;
-		if (c->nrep == n0 && c->nrep > 0 && c->rep[0] == at)
+		if (c->nrep == n0 && c->nrep > 0 && c->rep[0].at == at)
 			tg_burst_drop(c, 0);   /* refused (too close to the last onset) */
 	}
 	return 0;

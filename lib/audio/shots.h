@@ -91,6 +91,14 @@ enum tg_shot_class {
 	                       * (its muzzle blast follows); the start of crack-bang ranging */
 };
 
+/* Why a gunshot is one (what an investigator weighs: a shot heard on its
+ * own, or inferred from the burst it belongs to). */
+enum tg_shot_basis {
+	TG_SHOT_BY_SCORE = 0, /* its own features (the score), or not a gunshot */
+	TG_SHOT_BY_REPEAT,    /* it repeats the burst's first shot (template match) */
+	TG_SHOT_BY_RHYTHM,    /* a weaker repeat, at a gap of the burst's rhythm */
+};
+
 struct tg_shot_event {
 	double time_s;        /* onset on the caller's timeline */
 	float peak_dbfs;
@@ -116,6 +124,7 @@ struct tg_shot_event {
 	float repeat_gain_db; /* level of that repeat against the first shot */
 	float score;          /* gunshot score, > 0 means gunshot-like */
 	enum tg_shot_class cls;
+	enum tg_shot_basis basis;
 	float confidence;     /* 0..1 that the class is right */
 	int burst;            /* burst number (1-based) for gunshots, 0 if single */
 	int echo_of;          /* index of the event this echoes, or -1 */
@@ -142,5 +151,6 @@ void tg_shots_free(struct tg_shots *s);
 void tg_shots_result_release(struct tg_shots_result *res);
 
 const char *tg_shots_class_name(enum tg_shot_class c);
+const char *tg_shots_basis_name(enum tg_shot_basis b);
 
 #endif

@@ -222,6 +222,7 @@ int tg_an_shots_emit(struct tg_an_shots_state *s, struct tg_out *o)
 		tg_out_num(o, "peak_dbfs", e->peak_dbfs, 1);
 		tg_out_bool(o, "clipped", e->clipped);
 		tg_out_int(o, "burst", e->burst);
+		tg_out_str(o, "basis", tg_shots_basis_name(e->basis));
 		tg_out_num(o, "interval_s", isnan(prev) ? NAN : e->time_s - prev, 3);
 		tg_out_end(o);
 		prev = e->time_s;
@@ -247,6 +248,8 @@ int tg_an_shots_emit(struct tg_an_shots_state *s, struct tg_out *o)
 		tg_out_num(o, "peak_dbfs", e->peak_dbfs, 1);
 		tg_out_bool(o, "clipped", e->clipped);
 		tg_out_int(o, "burst", e->burst);
+		if (e->cls == TG_SHOT_GUNSHOT)
+			tg_out_str(o, "basis", tg_shots_basis_name(e->basis));
 		if (e->cls == TG_SHOT_ECHO && e->echo_of >= 0 && (size_t)e->echo_of < r->n_events)
 			tg_out_num(o, "echo_of_s", r->events[e->echo_of].time_s, 3);
 		emit_features(o, e);

@@ -72,7 +72,8 @@ d = json.load(open(sys.argv[1]))
 need = {"count", "shots", "events", "ranging", "bursts", "first_shot_s", "last_shot_s", "intervals_s"}
 ok = need <= set(d) and d["count"] == len(d["shots"])
 for s in d["shots"]:
-    ok = ok and {"time_s", "confidence", "peak_dbfs", "clipped", "burst"} <= set(s)
+    ok = ok and {"time_s", "confidence", "peak_dbfs", "clipped", "burst", "basis"} <= set(s)
+    ok = ok and s["basis"] in ("own", "repeat", "rhythm")
 for e in d["events"]:
     ok = ok and e["class"] in ("gunshot", "impulse", "echo", "crack")
 sys.exit(0 if ok else 1)
@@ -83,6 +84,14 @@ d = json.load(open(sys.argv[1]))
 truth = [float(r["shot_time_s"]) for r in csv.DictReader(open(sys.argv[2])) if r["clip"] == "ps02.mp4"]
 t = [s["time_s"] for s in d["shots"]]
 sys.exit(0 if all(any(abs(a - b) <= 0.02 for a in t) for b in truth) else 1)
+PY
+	expect 0 "shots --json on ps07" tg shots --json "$C/shots/ps07.mp4"
+	check "ps07: a burst shot in a gap is found by the burst's rhythm, and is a labelled shot" python3 - out "$C/shots.csv" <<'PY'
+import csv, json, sys
+d = json.load(open(sys.argv[1]))
+truth = [float(r["shot_time_s"]) for r in csv.DictReader(open(sys.argv[2])) if r["clip"] == "ps07.mp4"]
+r = [s["time_s"] for s in d["shots"] if s["basis"] == "rhythm"]
+sys.exit(0 if r and all(any(abs(a - b) <= 0.02 for b in truth) for a in r) else 1)
 PY
 	expect 0 "text output and a plot" tg shots "$C/shots/ps02.mp4" --plot ps02.png
 	contains out "count:" "text output has the count"

@@ -1036,14 +1036,15 @@ struct burst_trial {
 	uint64_t seed;
 };
 
-static int run_bursts(const struct burst_trial *bt, int *found, int *total, int *false_shots)
+static int run_bursts(const struct burst_trial *bt, int *found, int *total, int *false_shots,
+		      int *rhythm, int *rhythm_right)
 {
 	struct tg_test_snd snd[2] = { { bt->gun, NULL, 0, 0, 0.0f }, { bt->bg, NULL, 0, 0, 0.0f } };
 	size_t n = (size_t)RATE * 6;
 	uint64_t seed = bt->seed;
 	float *x;
 
-	*found = *total = *false_shots = 0;
+	*found = *total = *false_shots = *rhythm = *rhythm_right = 0;
 	if (access(bt->gun, R_OK) != 0 || access(bt->bg, R_OK) != 0) {
 		SKIP("a game or codec2 recording is missing");
 		return -1;
@@ -1072,10 +1073,12 @@ static int run_bursts(const struct burst_trial *bt, int *found, int *total, int 
 		}
 		for (size_t k = 0; k < r.n_events; k++)
 			if (r.events[k].cls == TG_SHOT_GUNSHOT) {
-				int hit = 0;
+				int hit = 0, by_rhythm = r.events[k].basis == TG_SHOT_BY_RHYTHM;
 				for (j = 0; j < ns; j++)
 					hit |= fabs(r.events[k].time_s - t[j]) <= TOL;
 				*false_shots += !hit;
+				*rhythm += by_rhythm;
+				*rhythm_right += by_rhythm && hit;
 			}
 		*total += ns;
 		tg_shots_result_release(&r);
@@ -1085,14 +1088,20 @@ static int run_bursts(const struct burst_trial *bt, int *found, int *total, int 
 	return *total > 0 ? 0 : -1;
 }
 
-/* run a trial: at least min_pct % of the shots found, at most false_pct % as many false ones */
-static void check_bursts(const struct burst_trial *bt, const char *what, int min_pct, int false_pct)
+/*
+ * Run a trial: at least min_pct % of the shots found, at most false_pct %
+ * as many false ones; returns how many shots were found by the burst's
+ * rhythm (basis "rhythm") and how many of those were right.
+ */
+static void check_bursts(const struct burst_trial *bt, const char *what, int min_pct, int false_pct,
+			 int *rhythm, int *rhythm_right)
 {
 	int found, total, false_shots;
 
-	if (run_bursts(bt, &found, &total, &false_shots) < 0)
+	if (run_bursts(bt, &found, &total, &false_shots, rhythm, rhythm_right) < 0)
 		return;
-	printf("%s: %d of %d shots found, %d false\n", what, found, total, false_shots);
+	printf("%s: %d of %d shots found, %d false; %d found by the rhythm, %d of them right\n", what,
+	       found, total, false_shots, *rhythm, *rhythm_right);
 	CHECK(found * 100 >= total * min_pct);
 	CHECK(false_shots * 100 <= total * false_pct);
 }
@@ -1111,8 +1120,10 @@ static void test_low_frequency_bursts(void)
 		0.0, 3.0, 0.0, 0.09, 0.05, 4, 2911,
 	};
 
+	int rhythm, right;
+
 	/* the first difference alone finds 134-137 of these 199 shots (67-69 %), with 4 false */
-	check_bursts(&bt, "low-frequency bursts at 0-3 dB", 70, 5);
+	check_bursts(&bt, "low-frequency bursts at 0-3 dB", 70, 5, &rhythm, &right);
 }
 
 /*
@@ -1128,8 +1139,13 @@ static void test_burst_gaps(void)
 		10.0, 0.0, 1.5, 0.08, 0.07, 6, 3141,
 	};
 
+	int rhythm = 0, right = 0;
+
 	/* without the gaps' second look: 251 of these 279 shots (90.0 %), 20 false */
-	check_bursts(&bt, "bursts with gaps at 10 dB", 91, 10);
+	check_bursts(&bt, "bursts with gaps at 10 dB", 91, 10, &rhythm, &right);
+	/* and the shots it adds say so */
+	CHECK(rhythm >= 5);
+	CHECK(right * 10 >= rhythm * 8);
 }
 
 int main(void)
