@@ -249,16 +249,22 @@ static int add_change(struct tg_case *c, cJSON *changes, long long item_id, cons
 	return added;
 }
 
-/* The value a field will have after changes (the change, else the stored one). */
+/*
+ * Will the field be set after changes (the change, else the stored one)?
+ * 1 or 0, or the error of a catalog that could not be read (which is not
+ * "not set": that would refuse the change with the wrong reason).
+ */
 static int final_set(struct tg_case *c, const cJSON *changes, long long item_id,
 		     const char *field)
 {
 	const cJSON *ch = cJSON_GetObjectItemCaseSensitive(changes, field);
 	char buf[8];
+	int ret;
 
 	if (ch)
 		return cJSON_IsString(cJSON_GetObjectItemCaseSensitive(ch, "new"));
-	return tg_store_record_get(c->store, item_id, field, buf, sizeof(buf)) == 0;
+	ret = tg_store_record_get(c->store, item_id, field, buf, sizeof(buf));
+	return ret == 0 ? 1 : ret == TG_ENOTFOUND ? 0 : ret;
 }
 
 static int record_changes(struct tg_case *c, const char *actor, const struct tg_item *item,
@@ -280,7 +286,7 @@ int tg_record_update(struct tg_case *c, const char *actor, const struct tg_item 
 {
 	char **vals = calloc((size_t)(n > 0 ? n : 1), sizeof(*vals));
 	cJSON *d = NULL, *changes;
-	int ret = 0, locked = 0;
+	int ret = 0, locked = 0, method_missing;
 
 	*changed = 0;
 	if (!vals)
@@ -316,12 +322,22 @@ int tg_record_update(struct tg_case *c, const char *actor, const struct tg_item 
 		add_change(c, changes, item->id, ch[i].field, vals[i], &ret);
 	if (ret < 0)
 		goto out;
-	if (final_set(c, changes, item->id, "geo_lat") != final_set(c, changes, item->id, "geo_lon")) {
-		ret = tg_error(TG_EINVAL, "--geolocation needs both latitude and longitude (LAT,LON)");
-		goto out;
+	{
+		int lat = final_set(c, changes, item->id, "geo_lat");
+		int lon = final_set(c, changes, item->id, "geo_lon");
+		int method = final_set(c, changes, item->id, "geo_method");
+
+		ret = lat < 0 ? lat : lon < 0 ? lon : method < 0 ? method : 0;
+		if (ret < 0)
+			goto out;
+		if (lat != lon) {
+			ret = tg_error(TG_EINVAL, "--geolocation needs both latitude and longitude "
+				       "(LAT,LON)");
+			goto out;
+		}
+		method_missing = lat && !method;
 	}
-	if (final_set(c, changes, item->id, "geo_lat") &&
-	    !final_set(c, changes, item->id, "geo_method")) {
+	if (method_missing) {
 		ret = tg_error(TG_EINVAL, "--geolocation needs --method TEXT: how the place was "
 			       "found (e.g. 'facade and lamp posts matched on satellite imagery')");
 		goto out;

@@ -27,17 +27,27 @@ static int latest_cb(void *user, const struct tg_finding *f)
 	if (strcmp(f->status, "ok") != 0 || f->seq < l->seq)
 		return 0;
 	cJSON_Delete(l->result);
-	l->result = cJSON_Parse(f->result);
+	l->result = NULL;
 	l->seq = f->seq;
-	return 0;
+	return tg_jsonmem_parse(f->result, strlen(f->result), &l->result);
 }
 
-static cJSON *latest_finding(struct tg_case *c, long long item_id, const char *analyser)
+/*
+ * The item's latest successful finding of analyser, parsed (*out NULL when
+ * there is none): a catalog that cannot be read is an error, not "never
+ * measured", which would give another verdict or measure again.
+ */
+static int latest_finding(struct tg_case *c, long long item_id, const char *analyser, cJSON **out)
 {
 	struct latest l = { analyser, NULL, -1 };
+	int ret = tg_store_findings(c->store, item_id, analyser, latest_cb, &l);
 
-	tg_store_findings(c->store, item_id, analyser, latest_cb, &l);
-	return l.result;
+	if (ret < 0) {
+		cJSON_Delete(l.result);
+		l.result = NULL;
+	}
+	*out = l.result;
+	return ret < 0 ? ret : 0;
 }
 
 static double num(const cJSON *o, const char *key)
@@ -105,10 +115,9 @@ static void judge(cJSON *r, double elevation, const cJSON *b)
 int tg_case_sun_check(struct tg_case *c, const struct tg_item *it,
 		      const struct tg_suncheck_given *g, const char *actor, cJSON **out)
 {
-	cJSON *meta = latest_finding(c, it->id, "metadata"), *bright = NULL;
+	cJSON *meta = NULL, *bright = NULL;
 	cJSON *params = NULL, *r = NULL;
-	const cJSON *gps = cJSON_GetObjectItemCaseSensitive(meta, "gps");
-	const cJSON *created = cJSON_GetObjectItemCaseSensitive(meta, "created");
+	const cJSON *gps, *created;
 	struct tg_spa_params p;
 	struct tg_sun_report rep;
 	const char *pos_src = "given", *time_src = "given", *cu;
@@ -117,6 +126,11 @@ int tg_case_sun_check(struct tg_case *c, const struct tg_item *it,
 	char buf[64];
 
 	*out = NULL;
+	ret = latest_finding(c, it->id, "metadata", &meta);
+	if (ret < 0)
+		goto out;
+	gps = cJSON_GetObjectItemCaseSensitive(meta, "gps");
+	created = cJSON_GetObjectItemCaseSensitive(meta, "created");
 	if (!g->have_lat || !g->have_lon) {
 		if (!cJSON_IsObject(gps)) {
 			ret = tg_error(TG_EINVAL, "item %lld (%s) has no GPS position in its metadata; "
@@ -164,14 +178,22 @@ int tg_case_sun_check(struct tg_case *c, const struct tg_item *it,
 		goto out;
 
 	/* the footage's brightness, measured now if it never was */
-	bright = latest_finding(c, it->id, "brightness");
+	ret = latest_finding(c, it->id, "brightness", &bright);
+	if (ret < 0)
+		goto out;
 	if (!bright && (strcmp(it->media_type, "video") == 0 || strcmp(it->media_type, "image") == 0)) {
 		const char *names[] = { "brightness" };
 		struct tg_analyse_opts ao = { actor, NULL, 0, NULL, NULL };
 		struct tg_analyse_report ar;
 
-		if (tg_case_analyse(c, it, names, 1, &ao, &ar) == 0)
-			bright = latest_finding(c, it->id, "brightness");
+		ret = tg_case_analyse(c, it, names, 1, &ao, &ar);
+		if (ret == TG_ENOMEM)
+			goto out;   /* out of memory is not "cannot be measured" */
+		if (ret == 0)
+			ret = latest_finding(c, it->id, "brightness", &bright);
+		if (ret == TG_ENOMEM)
+			goto out;
+		ret = 0;
 	}
 
 	params = cJSON_CreateObject();

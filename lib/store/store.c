@@ -223,10 +223,16 @@ int tg_store_meta_get(struct tg_store *s, const char *key, char *buf, size_t n)
 	if (ret < 0)
 		return ret;
 	tg_store_bind_text(st, 1, key);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
 		snprintf(buf, n, "%s", tg_store_col_text(st, 0));
-	else
+		break;
+	case SQLITE_DONE:
 		ret = TG_ENOTFOUND;
+		break;
+	default:	/* not read is not absent */
+		ret = tg_store_fail(s, "cannot read meta");
+	}
 	sqlite3_finalize(st);
 	return ret;
 }
