@@ -105,7 +105,8 @@ static void fit_whitening(struct tg_burst *b, struct tg_burst_view *v, const flo
 	v->order = TG_BURST_ORDER;
 }
 
-/* work[from - w0, from - w0 + n) through the view's filter, into out */
+/* work[from - w0, from - w0 + n) through the view's filter, into out (0 where the filter
+ * would reach before w0) */
 static void filter_view(const struct tg_burst_view *v, const float *work, int64_t w0,
 			int64_t from, int64_t n, float *out)
 {
@@ -113,11 +114,11 @@ static void filter_view(const struct tg_burst_view *v, const float *work, int64_
 
 	for (int64_t i = 0; i < n; i++) {
 		const float *x = work + (from + i - w0);
-		int kmax = from + i - p >= w0 ? p : (int)(from + i - w0);
 		float y = 0.0f;
 
-		for (int k = 0; k <= kmax; k++)
-			y += v->filt[k] * x[-k];
+		if (from + i - p >= w0)   /* before that the filter has no input: nothing */
+			for (int k = 0; k <= p; k++)
+				y += v->filt[k] * x[-k];
 		out[i] = y;
 	}
 }
@@ -183,8 +184,8 @@ static float best_lag(const struct tg_burst *b, const struct tg_burst_view *v, c
 	double ty;
 
 	*gain_db = -120.0f;
-	if (from < w0)
-		from = w0;
+	if (from < w0 + v->order)
+		from = w0 + v->order;
 	if (to + L > w1)
 		to = w1 - L;
 	if (to <= from || v->tt <= 0.0)
@@ -204,21 +205,23 @@ static float best_lag(const struct tg_burst *b, const struct tg_burst_view *v, c
 static float best_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
 			int64_t from, int64_t to, float *gain_db, int64_t *at)
 {
-	float best = -1.0f;
+	float best = 0.0f;
+	int best_level = 0;
 
 	for (int v = 0; v < TG_BURST_VIEWS; v++) {
 		float g;
 		int64_t a = *at;
 		float ncc = best_lag(b, &b->view[v], work, w0, w1, from, to, &g, &a);
-		float rank = ncc - (g < TG_BURST_GAIN_DB ? 1.0f : 0.0f);
+		int level = g >= TG_BURST_GAIN_DB;
 
-		if (v == 0 || rank > best) {
-			best = rank;
+		if (v == 0 || level > best_level || (level == best_level && ncc > best)) {
+			best = ncc;
+			best_level = level;
 			*gain_db = g;
 			*at = a;
 		}
 	}
-	return best < 0.0f ? best + 1.0f : best;
+	return best;
 }
 
 float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
@@ -277,8 +280,8 @@ static void scan(struct tg_burst *b, const struct tg_burst_view *v, const float 
 	float med, mad, thr;
 	float *sorted, *dy = b->dwork;
 
-	if (from < w0)
-		from = w0;
+	if (from < w0 + v->order)
+		from = w0 + v->order;
 	if (to + L > w1)
 		to = w1 - L;
 	if (to <= from)
@@ -360,8 +363,10 @@ static void gap_fill(struct tg_burst *b, const float *work, int64_t w0, int64_t 
 	float ncc, gain;
 	int n = 0, k;
 
+	/* the rhythm from shots heard or matched, not from the gaps' own finds */
 	for (k = 1; k < b->nhist; k++)
-		iv[n++] = b->hist[k] - b->hist[k - 1];
+		if (!b->hist_rhythm[k] && !b->hist_rhythm[k - 1])
+			iv[n++] = b->hist[k] - b->hist[k - 1];
 	if (n == 0)
 		return;   /* no rhythm yet */
 	/* the chain's next shot, taken or waiting */
@@ -390,17 +395,21 @@ static void gap_fill(struct tg_burst *b, const float *work, int64_t w0, int64_t 
 		add_repeat(b, at, ncc, gain, 1);
 }
 
-static void hist_add(struct tg_burst *b, int64_t onset)
+static void hist_add(struct tg_burst *b, int64_t onset, int rhythm)
 {
 	int k;
 
 	if (b->nhist == TG_BURST_HIST) {
 		memmove(b->hist, b->hist + 1, (TG_BURST_HIST - 1) * sizeof(b->hist[0]));
+		memmove(b->hist_rhythm, b->hist_rhythm + 1, TG_BURST_HIST - 1);
 		b->nhist--;
 	}
-	for (k = b->nhist; k > 0 && b->hist[k - 1] > onset; k--)
+	for (k = b->nhist; k > 0 && b->hist[k - 1] > onset; k--) {
 		b->hist[k] = b->hist[k - 1];
+		b->hist_rhythm[k] = b->hist_rhythm[k - 1];
+	}
 	b->hist[k] = onset;
+	b->hist_rhythm[k] = (unsigned char)(rhythm != 0);
 	b->nhist++;
 }
 
@@ -423,7 +432,7 @@ void tg_burst_drop(struct tg_burst *b, int k)
 }
 
 void tg_burst_shot(struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
-		   int64_t onset, int ev)
+		   int64_t onset, int ev, int rhythm)
 {
 	const int64_t sep = (int64_t)(TG_BURST_MIN_MS * b->rate / 1000.0);
 	const int64_t reach = (int64_t)(TG_BURST_SCAN_MS * b->rate / 1000.0);
@@ -462,6 +471,6 @@ void tg_burst_shot(struct tg_burst *b, const float *work, int64_t w0, int64_t w1
 		scan(b, &b->view[k], work, w0, w1, sfrom, onset + reach);
 	if (onset + reach > b->scan_until)
 		b->scan_until = onset + reach;
-	hist_add(b, onset);
+	hist_add(b, onset, rhythm);
 	gap_fill(b, work, w0, w1, onset);
 }

@@ -62,6 +62,7 @@ struct tg_burst {
 	int nrep;
 	int64_t scan_until;        /* the chain has been scanned up to here */
 	int64_t hist[TG_BURST_HIST]; /* the chain's latest shots, in time order (its rhythm) */
+	unsigned char hist_rhythm[TG_BURST_HIST]; /* ... found at a gap (not its evidence) */
 	int nhist;
 	float *ncc;                /* one scan's correlation, per lag (and its sort) */
 	float *dwork;              /* the scanned window through a view's filter */
@@ -91,9 +92,11 @@ void tg_burst_drop(struct tg_burst *b, int k);
 /*
  * A gunshot at onset (event index ev): it starts a new chain (its start
  * becomes the template, the repeats are forgotten) unless it lies within
- * the latest one; then the chain is scanned ahead of it.
+ * the latest one; then the chain is scanned ahead of it.  rhythm: it was
+ * found only at a gap of the chain's rhythm (its intervals do not count
+ * in that rhythm).
  */
 void tg_burst_shot(struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
-		   int64_t onset, int ev);
+		   int64_t onset, int ev, int rhythm);
 
 #endif

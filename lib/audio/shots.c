@@ -308,7 +308,9 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 				onset = c->rep[r].at;
 				e.repeat_ncc = c->rep[r].ncc;
 				e.repeat_gain_db = c->rep[r].gain_db;
-				if (c->rep[r].rhythm)
+				/* a candidate of its own that passes the in-chain test
+				 * is a repeat; only what the rhythm alone found is not */
+				if (c->rep[r].rhythm && (forced >= 0 || c->rep[r].ncc < REPEAT_NEAR_NCC))
 					e.basis = TG_SHOT_BY_RHYTHM;
 				tg_burst_drop(c, r);
 			}
@@ -355,7 +357,8 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 			e.confidence = e.cls == TG_SHOT_GUNSHOT ? pg : 1.0f - pg;
 	}
 	if (e.cls == TG_SHOT_GUNSHOT)
-		tg_burst_shot(&s->chain, s->work, w0, w1, onset, (int)s->nev);
+		tg_burst_shot(&s->chain, s->work, w0, w1, onset, (int)s->nev,
+			      e.basis == TG_SHOT_BY_RHYTHM);
 	return push_event(s, &e);
 }
 
