@@ -123,6 +123,12 @@ static void filter_view(const struct tg_burst_view *v, const float *work, int64_
 	}
 }
 
+/* the level of a match against the template, dB (ty: their dot product) */
+static float level_db(const struct tg_burst_view *v, double ty)
+{
+	return ty > 0.0 ? (float)(20.0 * log10(ty / v->tt)) : -120.0f;
+}
+
 /* the template's dot product with y[0, L) */
 static double dot_template(const struct tg_burst_view *v, const float *y, int L)
 {
@@ -197,7 +203,7 @@ static float best_lag(const struct tg_burst *b, const struct tg_burst_view *v, c
 			best = d;
 	*at = from + best;
 	ty = dot_template(v, b->dwork + best, L);
-	*gain_db = ty > 0.0 ? (float)(20.0 * log10(ty / v->tt)) : -120.0f;
+	*gain_db = level_db(v, ty);
 	return b->ncc[best] > 0.0f ? b->ncc[best] : 0.0f;
 }
 
@@ -308,8 +314,7 @@ static void scan(struct tg_burst *b, const struct tg_burst_view *v, const float 
 		thr = SCAN_NCC;
 	for (;;) {
 		int64_t best = -1, at;
-		float bv = thr;
-		double ty;
+		float bv = thr, gain;
 
 		for (d = 0; d < nl; d++)
 			if (b->ncc[d] >= bv) {
@@ -319,8 +324,8 @@ static void scan(struct tg_burst *b, const struct tg_burst_view *v, const float 
 		if (best < 0 || b->nrep == TG_BURST_MAX_REP)
 			break;
 		at = from + best;
-		ty = dot_template(v, dy + best, L);
-		if (ty <= 0.0 || 20.0 * log10(ty / tt) < TG_BURST_GAIN_DB) {
+		gain = level_db(v, dot_template(v, dy + best, L));
+		if (gain < TG_BURST_GAIN_DB) {
 			/* too weak to be a shot (an echo): it must not veto a
 			 * real repeat a few ms away, so only its own peak goes */
 			for (d = best - nar; d <= best + nar; d++)
@@ -331,7 +336,7 @@ static void scan(struct tg_burst *b, const struct tg_burst_view *v, const float 
 		for (d = best - sep; d <= best + sep; d++)
 			if (d >= 0 && d < nl)
 				b->ncc[d] = -1.0f;
-		add_repeat(b, at, bv, (float)(20.0 * log10(ty / tt)), 0);
+		add_repeat(b, at, bv, gain, 0);
 	}
 }
 

@@ -300,18 +300,17 @@ int tg_bag_export(struct tg_case *c, const char *dir, const struct tg_bag_opts *
 out:
 	if (ret < 0 && committed && logged) {
 		/* the log names the package: it stays */
-		char msg[600];
-
-		snprintf(msg, sizeof(msg), "%s", tg_errmsg());
-		ret = tg_error(ret, "%s (the package is complete and its export is in the custody "
-			       "log; the catalog will record it when the case is next opened)", msg);
+		ret = tg_error(ret, "%s (the package %s is complete and its export is in the "
+			       "custody log; the catalog will record it when the case is next "
+			       "opened)", tg_errmsg(), dir);
 	} else if (ret < 0 && committed) {
 		/* an export that is not in the log must not exist */
 		char msg[600];
 
 		snprintf(msg, sizeof(msg), "%s", tg_errmsg());
 		tg_bagit_remove_tree(dir);
-		ret = tg_error(ret, "%s (the package was removed: every export must be logged)", msg);
+		ret = tg_error(ret, "%s (the package %s was removed: every export must be logged)",
+			       msg, dir);
 	}
 	tg_custody_entry_release(&e);
 	tg_bagit_release(&b);
