@@ -14,6 +14,10 @@
 #define FLUX_ALPHA 0.01f      /* averaging of the usual rise, ~0.5 s */
 #define FLUX_CLAMP_DB 12.0f   /* one impulse must not inflate the usual rise */
 #define MIN_DB -100.0f
+#define CARRIED_SPAN_DB 50.0f /* a band within this of the frame's loudest is carried */
+#define CARRIED_MIN_FRAMES 8  /* ... in this many frames (a loud event's leakage
+                               * past a low-pass edge reaches it in one or two) */
+#define CARRIED_SETTLE_S 2.0  /* ... judged after this much sound */
 
 int tg_onset_init(struct tg_onset *o, int rate)
 {
@@ -52,9 +56,11 @@ int tg_onset_init(struct tg_onset *o, int rate)
 		o->band_lo[o->nbands] = prev_edge;
 		o->band_hi[o->nbands] = e;
 		o->band_hz[o->nbands] = (float)(binhz * (prev_edge + e - 1) / 2.0);
+		o->carried[o->nbands] = 1;
 		o->nbands++;
 		prev_edge = e;
 	}
+	o->ncarried = o->nbands;
 	return 0;
 nomem:
 	tg_onset_release(o);
@@ -74,7 +80,8 @@ void tg_onset_release(struct tg_onset *o)
 void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_frame *out)
 {
 	av_tx_fn fn = (av_tx_fn)o->txfn;
-	float sum = 0.0f, norm = 1.0f / ((float)o->n * (float)o->n);
+	float sum = 0.0f, norm = 1.0f / ((float)o->n * (float)o->n), loudest = -1e30f;
+	float raw[TG_ONSET_MAXBANDS];
 	int k, b;
 
 	for (k = 0; k < o->n; k++)
@@ -82,15 +89,41 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
 	fn(o->tx, o->spec, o->in, sizeof(float));
 
 	for (b = 0; b < o->nbands; b++) {
-		float p = 0.0f, e, rise, excess, step, c;
+		float p = 0.0f, e;
 
 		for (k = o->band_lo[b]; k < o->band_hi[b]; k++) {
 			float re = o->spec[2 * k], im = o->spec[2 * k + 1];
 			p += re * re + im * im;
 		}
+		raw[b] = 10.0f * log10f(p * norm + 1e-30f);
 		e = 10.0f * log10f(p * norm + 1e-10f);
-		if (e < MIN_DB)
-			e = MIN_DB;
+		out->band_db[b] = e < MIN_DB ? MIN_DB : e;
+		if (raw[b] > loudest)
+			loudest = raw[b];
+	}
+	/* a band is carried once it has come near the loudest in a few
+	 * frames with sound: what a low-pass left above its edge never does
+	 * but in the loudest frame or two (levels before the floor at MIN_DB,
+	 * which would bring an empty band within the span of a quiet frame) */
+	if (loudest > MIN_DB) {
+		for (b = 0; b < o->nbands; b++)
+			if (o->near[b] < CARRIED_MIN_FRAMES && raw[b] >= loudest - CARRIED_SPAN_DB &&
+			    ++o->near[b] == CARRIED_MIN_FRAMES) {
+				o->seen[b] = 1;
+				o->nseen++;
+			}
+		o->sound_frames++;
+	}
+	/* until the recording has been heard for a while, every band counts
+	 * (as if it carried all: the judgement without this test) */
+	if (o->sound_frames >= (long)(CARRIED_SETTLE_S * o->rate / o->hop)) {
+		memcpy(o->carried, o->seen, sizeof(o->carried));
+		o->ncarried = o->nseen;
+	}
+
+	for (b = 0; b < o->nbands; b++) {
+		float e = out->band_db[b], rise, excess, step, c;
+
 		if (o->frames == 0) {
 			o->floor_db[b] = e;
 			o->prev_db[0][b] = o->prev_db[1][b] = e;
@@ -101,7 +134,6 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
 		c = (rise < excess ? rise : excess) - o->flux_db[b];
 		if (c > 0.0f)
 			sum += c;
-		out->band_db[b] = e;
 		out->excess_db[b] = excess;
 
 		/* update the trackers after using them: the frame is judged

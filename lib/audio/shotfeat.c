@@ -226,6 +226,9 @@ void tg_shot_measure(const struct tg_shot_window *w, int64_t onset, int64_t k,
 		for (b = 0; b < nb; b++) {
 			float x = f->excess_db[b] > 0.0f ? f->excess_db[b] : 0.0f;
 			double p = pow(10.0, f->band_db[b] / 10.0);
+
+			if (!w->on->carried[b])
+				continue;   /* above the recording's band: nothing to measure */
 			num += per[b] * w->on->band_hz[b];
 			den += per[b];
 			ptot += p;
@@ -245,10 +248,11 @@ void tg_shot_measure(const struct tg_shot_window *w, int64_t onset, int64_t k,
 			if (x >= 10.0f)
 				nwide++;
 		}
-		e->hf_db = nhf ? hf / nhf : 0.0f;
-		e->lf_db = nlf ? lf / nlf : 0.0f;
-		e->vhf_db = nvhf ? vhf / nvhf : 0.0f;
-		e->width = nb ? (float)nwide / nb : 0.0f;
+		/* NAN: the recording carries no band there (a band-limited one) */
+		e->hf_db = nhf ? hf / nhf : NAN;
+		e->lf_db = nlf ? lf / nlf : NAN;
+		e->vhf_db = nvhf ? vhf / nvhf : NAN;
+		e->width = w->on->ncarried ? (float)nwide / w->on->ncarried : 0.0f;
 		e->centroid_hz = den > 0.0 ? (float)(num / den) : 0.0f;
 		e->snr_db = pfl > 0.0 ? (float)(10.0 * log10(ptot / pfl)) : 0.0f;
 	}
@@ -345,7 +349,8 @@ float tg_shot_score(const struct tg_shot_event *e)
 	sc += clampf((e->decay_ms - 200.0f) / 100.0f, -2.0f, 1.5f);
 	/* a blast carries much of its energy below 500 Hz; a clap is mostly
 	 * 1-4 kHz (centroid around 2 kHz) */
-	sc += clampf((e->lf_db - e->hf_db) / 10.0f, -2.0f, 1.0f);
+	if (!isnan(e->lf_db - e->hf_db))   /* both bands carried */
+		sc += clampf((e->lf_db - e->hf_db) / 10.0f, -2.0f, 1.0f);
 	sc += clampf((1500.0f - e->centroid_hz) / 500.0f, -2.0f, 1.0f);
 	/* impulsive and broadband: the whole spectrum jumps at once, which
 	 * speech onsets do not */
@@ -353,7 +358,8 @@ float tg_shot_score(const struct tg_shot_event *e)
 	sc += clampf((e->width - 0.5f) / 0.15f, -2.0f, 1.0f);
 	/* a blast reaches far above speech and most street noise: its
 	 * excess above 4 kHz is what a voice onset lacks */
-	sc += clampf((e->vhf_db - 4.0f) / 2.0f, -2.0f, 1.5f);
+	if (!isnan(e->vhf_db))   /* a recording without it is not judged by it */
+		sc += clampf((e->vhf_db - 4.0f) / 2.0f, -2.0f, 1.5f);
 	/* and it stands out of what came just before (speech syllables
 	 * grow out of the previous one) */
 	sc += clampf((e->jump_db - 6.0f) / 4.0f, -1.5f, 1.5f);

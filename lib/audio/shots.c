@@ -208,6 +208,13 @@ static int push_event(struct tg_shots *s, const struct tg_shot_event *e)
 	return 0;
 }
 
+/* No blast energy above 2 kHz (a recording that carries no band there is
+ * not held to it) */
+static int lacks_hf(const struct tg_shot_event *e)
+{
+	return e->hf_db < REPEAT_MIN_HF_DB;
+}
+
 /*
  * Measure one candidate frame k; the ring holds what is needed (or all
  * there is).  forced >= 0: a repeat found by the chain scan, with its onset
@@ -288,7 +295,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 		int r = tg_burst_nearest(c, onset, (int64_t)(SCAN_MATCH_MS * s->rate / 1000.0));
 
 		if ((forced >= 0 || r >= 0) &&
-		    ((e.hf_db < REPEAT_MIN_HF_DB && (r < 0 || c->rep[r].ncc < REPEAT_SURE_NCC)) ||
+		    ((lacks_hf(&e) && (r < 0 || c->rep[r].ncc < REPEAT_SURE_NCC)) ||
 		     e.score <= REPEAT_MIN_SCORE)) {
 			/* the waveform matches but nothing broadband is there, or
 			 * nothing else about the event looks like a blast */
@@ -328,7 +335,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 			e.repeat_ncc = tg_burst_match(c, s->work, w0, w1, onset, &gain, &at);
 			e.repeat_gain_db = gain;
 			if (e.repeat_ncc >= REPEAT_NEAR_NCC && gain >= TG_BURST_GAIN_DB &&
-			    (e.hf_db >= REPEAT_MIN_HF_DB || e.repeat_ncc >= REPEAT_SURE_NCC) &&
+			    (!lacks_hf(&e) || e.repeat_ncc >= REPEAT_SURE_NCC) &&
 			    e.score > REPEAT_MIN_SCORE &&
 			    at - c->last >= (int64_t)(TG_BURST_MIN_MS * s->rate / 1000.0)) {
 				/* the chain's first shot again, at its level: the next shot */

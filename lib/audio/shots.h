@@ -22,7 +22,11 @@
  *        hf_db       mean excess above the floor in bands above 2 kHz;
  *        lf_db       mean excess above the floor in bands below 500 Hz;
  *        vhf_db      mean excess above the floor in bands above 4 kHz;
- *        width       fraction of bands at least 10 dB above their floor;
+ *                    (these three over the bands the recording carries,
+ *                    onset.h; NAN where it carries none: the score then
+ *                    leaves their terms out)
+ *        width       fraction of the carried bands at least 10 dB above
+ *                    their floor;
  *        decay_ms    time from the peak frame until the added power has
  *                    fallen 20 dB;
  *        tail_db     added power 60-250 ms after the onset against the peak;
@@ -106,7 +110,7 @@ struct tg_shot_event {
 	float snr_db;
 	float rise_ms;
 	float centroid_hz;
-	float hf_db;
+	float hf_db;           /* NAN where the recording carries no band (lf, hf, vhf) */
 	float lf_db;
 	float vhf_db;          /* mean excess above the floor in bands above 4 kHz */
 	float width;

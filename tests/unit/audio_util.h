@@ -16,16 +16,22 @@
 
 #include "audio/shots.h"
 
-/* Decode FILE to mono float at rate; returns a malloc'd buffer or NULL. */
-static inline float *tg_test_decode(const char *path, int rate, size_t *n)
+/*
+ * Decode FILE to mono float at rate; returns a malloc'd buffer or NULL.
+ * via > 0: through that sample rate first (FFmpeg's resampler both ways),
+ * as a recording made at that rate and analysed at this one.
+ */
+static inline float *tg_test_decode_via(const char *path, int rate, int via, size_t *n)
 {
-	char cmd[8192];
+	char cmd[8192], af[64] = "";
 	FILE *p;
 	float *buf = NULL;
 	size_t cap = 0, len = 0, got;
 
-	snprintf(cmd, sizeof(cmd), "ffmpeg -nostdin -v error -i '%s' -ac 1 -ar %d -f f32le -",
-		 path, rate);
+	if (via > 0)
+		snprintf(af, sizeof(af), "-af aresample=%d ", via);
+	snprintf(cmd, sizeof(cmd), "ffmpeg -nostdin -v error -i '%s' -ac 1 %s-ar %d -f f32le -",
+		 path, af, rate);
 	p = popen(cmd, "r");
 	if (!p)
 		return NULL;
@@ -52,6 +58,11 @@ static inline float *tg_test_decode(const char *path, int rate, size_t *n)
 	}
 	*n = len;
 	return buf;
+}
+
+static inline float *tg_test_decode(const char *path, int rate, size_t *n)
+{
+	return tg_test_decode_via(path, rate, 0, n);
 }
 
 /* Write mono float samples as raw f32le. */
@@ -180,6 +191,40 @@ static inline void tg_test_clip(float *x, size_t n, float drive)
 		float v = x[k] * drive;
 		x[k] = v > 1.0f ? 1.0f : v < -1.0f ? -1.0f : v;
 	}
+}
+
+/*
+ * Low-pass x (rate Hz) at hz in place, with no delay: a windowed-sinc FIR of
+ * 129 taps (Blackman window: 74 dB down from about hz + rate / 24).  At
+ * 3.8 kHz it is the band an 8 kHz recording (a phone call, a radio
+ * scanner, a narrowband voice codec) carries once resampled for analysis.
+ * Returns 0, or -1 out of memory.
+ */
+static inline int tg_test_lowpass(float *x, size_t n, int rate, double hz)
+{
+	enum { HALF = 64 };
+	double h[2 * HALF + 1], sum = 0.0, fc = hz / rate;
+	float *y = malloc(n * sizeof(float));
+
+	if (!y)
+		return -1;
+	for (int k = -HALF; k <= HALF; k++) {
+		double w = 0.42 + 0.5 * cos(M_PI * k / HALF) + 0.08 * cos(2.0 * M_PI * k / HALF);
+		h[k + HALF] = w * (k == 0 ? 2.0 * fc : sin(2.0 * M_PI * fc * k) / (M_PI * k));
+		sum += h[k + HALF];
+	}
+	for (size_t i = 0; i < n; i++) {
+		double acc = 0.0;
+		for (int k = -HALF; k <= HALF; k++) {
+			long j = (long)i - k;
+			if (j >= 0 && (size_t)j < n)
+				acc += h[k + HALF] * x[j];
+		}
+		y[i] = (float)(acc / sum);
+	}
+	memcpy(x, y, n * sizeof(float));
+	free(y);
+	return 0;
 }
 
 /*
