@@ -14,7 +14,7 @@
 #define FLUX_ALPHA 0.01f      /* averaging of the usual rise, ~0.5 s */
 #define FLUX_CLAMP_DB 12.0f   /* one impulse must not inflate the usual rise */
 #define MIN_DB -100.0f
-#define CARRIED_SPAN_DB 50.0f /* a band within this of the frame's loudest is carried */
+#define CARRIED_SPAN_DB 50.0f /* a band within this of the frame's median is carried */
 #define CARRIED_MIN_FRAMES 8  /* ... in this many frames (a loud event's leakage
                                * past a low-pass edge reaches it in one or two) */
 #define CARRIED_SETTLE_S 2.0  /* ... judged after this much sound */
@@ -56,11 +56,9 @@ int tg_onset_init(struct tg_onset *o, int rate)
 		o->band_lo[o->nbands] = prev_edge;
 		o->band_hi[o->nbands] = e;
 		o->band_hz[o->nbands] = (float)(binhz * (prev_edge + e - 1) / 2.0);
-		o->carried[o->nbands] = 1;
 		o->nbands++;
 		prev_edge = e;
 	}
-	o->ncarried = o->nbands;
 	return 0;
 nomem:
 	tg_onset_release(o);
@@ -77,10 +75,53 @@ void tg_onset_release(struct tg_onset *o)
 	av_freep(&o->spec);
 }
 
+int tg_onset_ncarried(uint32_t carried)
+{
+	int n = 0;
+
+	for (; carried; carried &= carried - 1)
+		n++;
+	return n;
+}
+
+/*
+ * The bands carried as of this frame (raw: its band levels before the
+ * floor at MIN_DB, which would bring an empty band within the span of a
+ * quiet frame).  A band is carried once it has come near the median band
+ * in CARRIED_MIN_FRAMES frames with sound: what a low-pass left above its
+ * edge does so only in the loudest frame or two, if ever.
+ */
+static uint32_t track_carried(struct tg_onset *o, const float *raw)
+{
+	float sorted[TG_ONSET_MAXBANDS] = { 0 }, median;
+	int b, k;
+
+	if (o->nbands == 0)
+		return 0;
+	for (b = 0; b < o->nbands; b++) {   /* insertion sort: at most 24 */
+		for (k = b; k > 0 && sorted[k - 1] > raw[b]; k--)
+			sorted[k] = sorted[k - 1];
+		sorted[k] = raw[b];
+	}
+	median = sorted[o->nbands / 2];
+	if (sorted[o->nbands - 1] > MIN_DB) {   /* a frame with sound */
+		for (b = 0; b < o->nbands; b++)
+			if (o->near[b] < CARRIED_MIN_FRAMES && raw[b] >= median - CARRIED_SPAN_DB &&
+			    ++o->near[b] == CARRIED_MIN_FRAMES)
+				o->seen |= 1u << b;
+		o->sound_frames++;
+	}
+	/* until the recording has been heard for a while, every band counts
+	 * (as if it carried all: the judgement without this test) */
+	if (o->sound_frames < (long)(CARRIED_SETTLE_S * o->rate / o->hop))
+		return (uint32_t)((1ull << o->nbands) - 1);
+	return o->seen;
+}
+
 void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_frame *out)
 {
 	av_tx_fn fn = (av_tx_fn)o->txfn;
-	float sum = 0.0f, norm = 1.0f / ((float)o->n * (float)o->n), loudest = -1e30f;
+	float sum = 0.0f, norm = 1.0f / ((float)o->n * (float)o->n);
 	float raw[TG_ONSET_MAXBANDS];
 	int k, b;
 
@@ -98,28 +139,8 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
 		raw[b] = 10.0f * log10f(p * norm + 1e-30f);
 		e = 10.0f * log10f(p * norm + 1e-10f);
 		out->band_db[b] = e < MIN_DB ? MIN_DB : e;
-		if (raw[b] > loudest)
-			loudest = raw[b];
 	}
-	/* a band is carried once it has come near the loudest in a few
-	 * frames with sound: what a low-pass left above its edge never does
-	 * but in the loudest frame or two (levels before the floor at MIN_DB,
-	 * which would bring an empty band within the span of a quiet frame) */
-	if (loudest > MIN_DB) {
-		for (b = 0; b < o->nbands; b++)
-			if (o->near[b] < CARRIED_MIN_FRAMES && raw[b] >= loudest - CARRIED_SPAN_DB &&
-			    ++o->near[b] == CARRIED_MIN_FRAMES) {
-				o->seen[b] = 1;
-				o->nseen++;
-			}
-		o->sound_frames++;
-	}
-	/* until the recording has been heard for a while, every band counts
-	 * (as if it carried all: the judgement without this test) */
-	if (o->sound_frames >= (long)(CARRIED_SETTLE_S * o->rate / o->hop)) {
-		memcpy(o->carried, o->seen, sizeof(o->carried));
-		o->ncarried = o->nseen;
-	}
+	out->carried = track_carried(o, raw);
 
 	for (b = 0; b < o->nbands; b++) {
 		float e = out->band_db[b], rise, excess, step, c;

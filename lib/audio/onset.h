@@ -26,19 +26,24 @@
  * the local maximum; the caller (shots.c) does the picking because it owns
  * the sample history.
  *
- * A band is carried once it has come within 50 dB of the frame's loudest
- * band in 8 frames (judged after 2 s of sound; until then every band
- * is).  A recording made through a narrower channel than it is stored in
- * (a phone call at 8 kHz inside a 48 kHz video, a codec's low-pass)
- * leaves the bands above its edge empty but for the filter's leakage, 70
- * dB or more down, which a loud event pushes near for a frame or two; every
- * real band comes near at some sound (a sibilant, a click, a blast), even
- * where the background is band-limited and the events are not.  The
- * features of shotfeat.c average over the carried bands only, so a
- * band-limited recording is not judged as if its upper bands had heard
- * nothing.  The strength stays a mean over all bands (over the carried
- * ones it rises for every event of a band-limited recording, shots and
- * speech alike: docs/audio.md, tenth round).
+ * A band is carried once it has come within 50 dB of the frame's median
+ * band in 8 frames (judged after 2 s of sound; until then every band is).
+ * A recording made through a narrower channel than it is stored in (a
+ * phone call at 8 kHz inside a 48 kHz video, a codec's low-pass) leaves
+ * the bands above its edge empty but for the filter's leakage, 70 dB or
+ * more under the bands it carries, which a loud event pushes near for a
+ * frame or two; every real band comes near at some sound (a sibilant, a
+ * click, a blast), even where the background is band-limited and the
+ * events are not.  The median, not the loudest band, is the reference: a
+ * hum, a drone or a DC offset raises one or two bands by tens of dB.  Each
+ * frame carries the set as it stood then (tg_onset_frame.carried), so
+ * what an event is measured against does not depend on how the stream
+ * was cut into blocks.  The features of shotfeat.c average over the
+ * carried bands only, so a band-limited recording is not judged as if its
+ * upper bands had heard nothing.  The strength stays a mean over all
+ * bands (over the carried ones it rises for every event of a
+ * band-limited recording, shots and speech alike: docs/audio.md, tenth
+ * round).
  *
  * tg_onset_refine() turns a candidate into a sample index: the first
  * sample within 20 dB of the event's own peak, searched backwards from the
@@ -52,6 +57,7 @@
 #define TG_AUDIO_ONSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define TG_ONSET_MAXBANDS 24
 #define TG_ONSET_THRESHOLD_DB 2.0f   /* candidate strength, dB above usual rise */
@@ -68,12 +74,9 @@ struct tg_onset {
 	float floor_db[TG_ONSET_MAXBANDS];
 	float flux_db[TG_ONSET_MAXBANDS];
 	float prev_db[2][TG_ONSET_MAXBANDS];    /* E(t-1), E(t-2) */
-	unsigned char near[TG_ONSET_MAXBANDS];    /* frames in which the band came near the loudest */
-	unsigned char seen[TG_ONSET_MAXBANDS];    /* ... often enough */
-	int nseen;
+	unsigned char near[TG_ONSET_MAXBANDS];    /* frames in which the band came near the median */
+	uint32_t seen;                            /* bands near often enough (bit b: band b) */
 	long sound_frames;                        /* frames with sound so far */
-	unsigned char carried[TG_ONSET_MAXBANDS]; /* the band carries sound (above) */
-	int ncarried;
 	long frames;
 	float *win;   /* n */
 	float *in;    /* n */
@@ -87,7 +90,11 @@ struct tg_onset_frame {
 	float strength;                         /* onset strength, dB */
 	float band_db[TG_ONSET_MAXBANDS];       /* band level, dB */
 	float excess_db[TG_ONSET_MAXBANDS];     /* level above the band floor */
+	uint32_t carried;                       /* bands the recording carries so far (bit b: band b) */
 };
+
+/* How many bands a carried set holds. */
+int tg_onset_ncarried(uint32_t carried);
 
 int tg_onset_init(struct tg_onset *o, int rate);
 void tg_onset_release(struct tg_onset *o);

@@ -220,6 +220,12 @@ void tg_shot_measure(const struct tg_shot_window *w, int64_t onset, int64_t k,
 	added_power(frame_of(w, pf), nb, per);
 	{
 		const struct tg_onset_frame *f = frame_of(w, pf);
+		/* the bands the recording carries, as known when the event's
+		 * lookahead is complete (one frame for every way of cutting the
+		 * stream into blocks) */
+		int64_t kc = k + (int64_t)(TG_SHOT_POST_MS * w->rate / 1000.0) / hop;
+		uint32_t carried = frame_of(w, kc < last ? kc : last)->carried;
+		int ncarried = tg_onset_ncarried(carried);
 		float hf = 0.0f, lf = 0.0f, vhf = 0.0f;
 		int nvhf = 0;
 
@@ -227,12 +233,12 @@ void tg_shot_measure(const struct tg_shot_window *w, int64_t onset, int64_t k,
 			float x = f->excess_db[b] > 0.0f ? f->excess_db[b] : 0.0f;
 			double p = pow(10.0, f->band_db[b] / 10.0);
 
-			if (!w->on->carried[b])
-				continue;   /* above the recording's band: nothing to measure */
 			num += per[b] * w->on->band_hz[b];
 			den += per[b];
 			ptot += p;
 			pfl += p / pow(10.0, f->excess_db[b] / 10.0);
+			if (!(carried & (1u << b)))
+				continue;   /* above the recording's band: nothing to measure */
 			if (w->on->band_hz[b] >= 2000.0f) {
 				hf += x;
 				nhf++;
@@ -252,7 +258,7 @@ void tg_shot_measure(const struct tg_shot_window *w, int64_t onset, int64_t k,
 		e->hf_db = nhf ? hf / nhf : NAN;
 		e->lf_db = nlf ? lf / nlf : NAN;
 		e->vhf_db = nvhf ? vhf / nvhf : NAN;
-		e->width = w->on->ncarried ? (float)nwide / w->on->ncarried : 0.0f;
+		e->width = ncarried ? (float)nwide / ncarried : 0.0f;
 		e->centroid_hz = den > 0.0 ? (float)(num / den) : 0.0f;
 		e->snr_db = pfl > 0.0 ? (float)(10.0 * log10(ptot / pfl)) : 0.0f;
 	}
@@ -321,7 +327,9 @@ float tg_shot_periodicity(const struct tg_shot_window *w, int64_t onset)
  */
 int tg_shot_is_crack(const struct tg_shot_event *e)
 {
-	return e->compact >= TG_CRACK_MIN_COMPACT && e->hf_db - e->lf_db >= TG_CRACK_MIN_HF_OVER_LF_DB &&
+	/* a recording that does not carry both bands cannot show the contrast */
+	return e->compact >= TG_CRACK_MIN_COMPACT && !isnan(e->hf_db) && !isnan(e->lf_db) &&
+	       e->hf_db - e->lf_db >= TG_CRACK_MIN_HF_OVER_LF_DB &&
 	       e->rise_ms <= TG_CRACK_MAX_RISE_MS && e->step_jump_db >= TG_CRACK_MIN_STEP_JUMP_DB;
 }
 
@@ -349,7 +357,7 @@ float tg_shot_score(const struct tg_shot_event *e)
 	sc += clampf((e->decay_ms - 200.0f) / 100.0f, -2.0f, 1.5f);
 	/* a blast carries much of its energy below 500 Hz; a clap is mostly
 	 * 1-4 kHz (centroid around 2 kHz) */
-	if (!isnan(e->lf_db - e->hf_db))   /* both bands carried */
+	if (!isnan(e->lf_db) && !isnan(e->hf_db))   /* both bands carried */
 		sc += clampf((e->lf_db - e->hf_db) / 10.0f, -2.0f, 1.0f);
 	sc += clampf((1500.0f - e->centroid_hz) / 500.0f, -2.0f, 1.0f);
 	/* impulsive and broadband: the whole spectrum jumps at once, which

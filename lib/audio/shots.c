@@ -212,7 +212,7 @@ static int push_event(struct tg_shots *s, const struct tg_shot_event *e)
  * not held to it) */
 static int lacks_hf(const struct tg_shot_event *e)
 {
-	return e->hf_db < REPEAT_MIN_HF_DB;
+	return !isnan(e->hf_db) && e->hf_db < REPEAT_MIN_HF_DB;
 }
 
 /*

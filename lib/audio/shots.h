@@ -23,8 +23,9 @@
  *        lf_db       mean excess above the floor in bands below 500 Hz;
  *        vhf_db      mean excess above the floor in bands above 4 kHz;
  *                    (these three over the bands the recording carries,
- *                    onset.h; NAN where it carries none: the score then
- *                    leaves their terms out)
+ *                    onset.h; NAN where it carries none, also always at
+ *                    analysis rates whose Nyquist lies below the band:
+ *                    the score then leaves their terms out)
  *        width       fraction of the carried bands at least 10 dB above
  *                    their floor;
  *        decay_ms    time from the peak frame until the added power has

@@ -411,7 +411,7 @@ static void test_conformance_clips(void)
 	/*
 	 * The same clips as an 8 kHz recording (a phone call, a radio
 	 * scanner): little above 4 kHz, where the shots stood out of the
-	 * speech.  A little below today's (F1 0.788, recall 0.765; 0.758 and
+	 * speech.  A little below today's (F1 0.794, recall 0.765; 0.758 and
 	 * 0.691 with the empty bands judged as silent).
 	 */
 	phone = run_conformance(cdir, c, n, 8000);
@@ -833,11 +833,15 @@ static void test_phone_band(const struct summary *full)
 	printf("\nPhone band against full band (held-out clips, SNR >= 0 dB): F1 %.3f against %.3f, "
 	       "precision %.3f against %.3f, recall %.3f against %.3f\n", s0.f1, full->f1, s0.p,
 	       full->p, s0.r, full->r);
-	/* a little below today's (24 clips: F1 0.734, precision 0.763, recall
+	/* the confidence was calibrated with every score term; here two may
+	 * be left out */
+	rel_print(&rl, "Confidence reliability (generated, held-out half in the phone band):");
+	/* a little below today's (24 clips: F1 0.737, precision 0.769, recall
 	 * 0.707; with the bands above the edge judged as silent, F1 0.659,
 	 * recall 0.578) */
 	CHECK(s0.f1 >= 0.70);
 	CHECK(s0.r >= 0.66);
+	CHECK(s0.p >= 0.72);
 }
 
 static void test_generated_clips(void)
@@ -889,36 +893,43 @@ out:
 	tg_test_free_snd(gen_bgs, NELEM(gen_bgs));
 }
 
-/* Run the onset analysis over x; how many bands it carries at the end (and at sample mid). */
+/*
+ * Run the onset analysis over x: how many bands it carries at the end (and
+ * at sample mid), how many there are, and the centre of the highest one
+ * carried.
+ */
 static int carried_bands(const float *x, size_t n, size_t mid, int *at_mid, int *nbands,
 			 float *highest)
 {
 	struct tg_onset o;
 	struct tg_onset_frame fr;
-	int b;
+	int b, got;
 
 	if (tg_onset_init(&o, RATE) < 0)
 		return -1;
 	*at_mid = -1;
+	fr.carried = 0;
 	for (size_t i = 0; i + (size_t)o.n <= n; i += (size_t)o.hop) {
 		tg_onset_frame(&o, x + i, &fr);
 		if (i <= mid && mid < i + (size_t)o.hop)
-			*at_mid = o.ncarried;
+			*at_mid = tg_onset_ncarried(fr.carried);
 	}
+	got = tg_onset_ncarried(fr.carried);
 	*nbands = o.nbands;
 	*highest = 0.0f;
 	for (b = 0; b < o.nbands; b++)
-		if (o.carried[b])
+		if (fr.carried & (1u << b))
 			*highest = o.band_hz[b];
 	tg_onset_release(&o);
-	return o.ncarried;
+	return got;
 }
 
 static void test_carried_bands(void)
 {
 	/* a recording's band: a low-passed one leaves the bands above its edge
-	 * out once it has been heard for 2 s; a full-band one, or a low-passed
-	 * background with a full-band event, keeps them all */
+	 * out once it has been heard for 2 s; a full-band one keeps them all,
+	 * also under a loud hum or a DC offset, and so does a low-passed
+	 * background with a full-band event (not a click of two frames) */
 	size_t n = 4 * RATE, i;
 	float *noise = malloc(n * sizeof(float)), *x = malloc(n * sizeof(float)), hi;
 	uint64_t s = 11;
@@ -931,59 +942,98 @@ static void test_carried_bands(void)
 		noise[i] = (float)(0.05 * tg_test_gauss(&s));
 	got = carried_bands(noise, n, RATE, &mid, &nb, &hi);
 	CHECK_INT(got, nb);
+	/* hiss 60 dB under a 120 Hz drone at -10 dBFS, and under a 5 % DC offset */
+	for (i = 0; i < n; i++)
+		x[i] = (float)(0.316 * sin(2.0 * M_PI * 120.0 * (double)i / RATE)) + 0.01f * noise[i];
+	CHECK_INT(carried_bands(x, n, RATE, &mid, &nb, &hi), nb);
+	for (i = 0; i < n; i++)
+		x[i] = 0.05f + 0.01f * noise[i];
+	CHECK_INT(carried_bands(x, n, RATE, &mid, &nb, &hi), nb);
 	memcpy(x, noise, n * sizeof(float));
 	CHECK_INT(tg_test_lowpass(x, n, RATE, 3800.0), 0);
 	got = carried_bands(x, n, RATE, &mid, &nb, &hi);
 	CHECK_INT(mid, nb);              /* before 2 s of sound: every band */
 	CHECK(got < nb && got >= nb - 6);
 	CHECK(hi > 3000.0f && hi < 6000.0f);
-	/* the same with a full-band burst of 30 ms at 3 s */
+	/* a full-band click of 2 ms at 3 s: its leakage is near for a frame or two */
+	for (i = 3 * RATE; i < 3 * RATE + RATE / 500; i++)
+		x[i] += 20.0f * noise[i];
+	CHECK_INT(carried_bands(x, n, RATE, &mid, &nb, &hi), got);
+	/* a full-band burst of 30 ms at 3 s */
 	for (i = 3 * RATE; i < 3 * RATE + RATE * 3 / 100; i++)
 		x[i] += 8.0f * noise[i];
-	got = carried_bands(x, n, RATE, &mid, &nb, &hi);
-	CHECK_INT(got, nb);
+	CHECK_INT(carried_bands(x, n, RATE, &mid, &nb, &hi), nb);
 	/* digital silence: nothing heard, nothing judged */
 	memset(x, 0, n * sizeof(float));
-	got = carried_bands(x, n, RATE, &mid, &nb, &hi);
-	CHECK_INT(got, nb);
+	CHECK_INT(carried_bands(x, n, RATE, &mid, &nb, &hi), nb);
 out:
 	free(noise);
 	free(x);
 }
 
-static void test_streaming_blocks(void)
+/* The same signal pushed whole and in blocks of `block` samples gives the same events. */
+static void check_blocks(const float *x, size_t n, size_t block, size_t *nev)
 {
-	/* the same signal in different block sizes gives the same events */
-	size_t n = 5 * RATE, i;
-	float *x = calloc(n, sizeof(float));
-	uint64_t s = 3;
 	struct tg_shots *a = tg_shots_new(RATE), *b = tg_shots_new(RATE);
 	struct tg_shots_result ra, rb;
+	size_t i, k;
 
-	CHECK(x && a && b);
-	if (!x || !a || !b)
+	*nev = 0;
+	CHECK(a && b);
+	if (!a || !b)
 		goto out;
-	for (i = 0; i < n; i++)
-		x[i] = (float)(0.01 * tg_test_gauss(&s));
-	for (i = RATE; i < RATE + 2000; i++)     /* a decaying impulse at 1.0 s */
-		x[i] += (float)(0.8 * exp(-(double)(i - RATE) / 400.0) * tg_test_gauss(&s));
 	CHECK_INT(tg_shots_push(a, x, n, 10.0), 0);
-	for (i = 0; i < n; i += 128)
-		CHECK_INT(tg_shots_push(b, x + i, n - i < 128 ? n - i : 128, 10.0 + (double)i / RATE), 0);
+	for (i = 0; i < n; i += block)
+		CHECK_INT(tg_shots_push(b, x + i, n - i < block ? n - i : block, 10.0 + (double)i / RATE), 0);
 	CHECK_INT(tg_shots_finish(a, &ra), 0);
 	CHECK_INT(tg_shots_finish(b, &rb), 0);
 	CHECK_INT(ra.n_events, rb.n_events);
-	CHECK(ra.n_events >= 1);
-	if (ra.n_events >= 1 && rb.n_events >= 1) {
-		/* t0 = 10 s: the event is on the caller's timeline */
-		CHECK_NEAR(ra.events[0].time_s, 11.0, 0.003);
-		CHECK_NEAR(rb.events[0].time_s, ra.events[0].time_s, 1e-9);
+	for (k = 0; k < ra.n_events && k < rb.n_events; k++) {
+		const struct tg_shot_event *p = &ra.events[k], *q = &rb.events[k];
+		CHECK_NEAR(q->time_s, p->time_s, 1e-9);
+		CHECK_INT(q->cls, p->cls);
+		CHECK_NEAR(q->score, p->score, 1e-6);
+		CHECK_NEAR(q->width, p->width, 1e-6);
+		CHECK(isnan(q->vhf_db) == isnan(p->vhf_db));
+		if (!isnan(p->vhf_db))
+			CHECK_NEAR(q->vhf_db, p->vhf_db, 1e-6);
 	}
+	*nev = ra.n_events;
+	if (ra.n_events >= 1)
+		CHECK_NEAR(ra.events[0].time_s, 11.0, 0.003);  /* on the caller's timeline (t0 = 10 s) */
 	tg_shots_result_release(&ra);
 	tg_shots_result_release(&rb);
 out:
 	tg_shots_free(a);
 	tg_shots_free(b);
+}
+
+static void test_streaming_blocks(void)
+{
+	/* decaying impulses at 1.0, 1.48 and 2.5 s in noise; and the same
+	 * low-passed at 3.8 kHz, where the bands carried change at 2 s and as
+	 * the impulses bring their bands near */
+	size_t n = 5 * RATE, i, nev;
+	float *x = calloc(n, sizeof(float));
+	uint64_t s = 3;
+	static const double at[] = { 1.0, 1.48, 2.5 };
+
+	CHECK(x != NULL);
+	if (!x)
+		return;
+	for (i = 0; i < n; i++)
+		x[i] = (float)(0.01 * tg_test_gauss(&s));
+	for (size_t j = 0; j < NELEM(at); j++)
+		for (i = (size_t)(at[j] * RATE); i < (size_t)(at[j] * RATE) + 2000; i++)
+			x[i] += (float)(0.8 * exp(-(double)(i - (size_t)(at[j] * RATE)) / 400.0) *
+					tg_test_gauss(&s));
+	check_blocks(x, n, 128, &nev);
+	CHECK(nev >= 3);
+	check_blocks(x, n, 777, &nev);
+	CHECK_INT(tg_test_lowpass(x, n, RATE, 3800.0), 0);
+	check_blocks(x, n, 1, &nev);
+	CHECK(nev >= 3);
+	check_blocks(x, n, 3001, &nev);
 	free(x);
 }
 
