@@ -1241,7 +1241,8 @@ static int run_bursts(const struct burst_trial *bt, int *found, int *total, int 
 		double t[8], snr = bt->snr + bt->snr_span * tg_test_rand(&seed);
 		float g = (float)(0.05 / tg_test_head_rms(&snd[0], RATE) * pow(10.0, snr / 20.0));
 		long at = RATE + (long)(tg_test_rand(&seed) * RATE);
-		int ns = bt->shots + b % 3, j;
+		int ns = bt->shots + b % 3, j, tp, fp, fn, ndet;
+		double max_err = 0.0;
 
 		tg_test_background(x, n, &snd[1], (size_t)(tg_test_rand(&seed) * (double)snd[1].n), 0.05);
 		for (j = 0; j < ns; j++) {
@@ -1251,18 +1252,18 @@ static int run_bursts(const struct burst_trial *bt, int *found, int *total, int 
 			at += (long)((bt->iv + bt->iv_span * tg_test_rand(&seed)) * RATE);
 		}
 		CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
-		for (j = 0; j < ns; j++) {
-			const struct tg_shot_event *e = event_near(&r, t[j]);
-			*found += e && e->cls == TG_SHOT_GUNSHOT;
-		}
+		/* one shot found per true shot (a second one near it is false) */
+		score_clip(&r, t, ns, &tp, &fp, &fn, &ndet, &max_err);
+		*found += tp;
+		*false_shots += fp;
 		for (size_t k = 0; k < r.n_events; k++)
-			if (r.events[k].cls == TG_SHOT_GUNSHOT) {
-				int hit = 0, by_rhythm = r.events[k].basis == TG_SHOT_BY_RHYTHM;
+			if (r.events[k].cls == TG_SHOT_GUNSHOT &&
+			    r.events[k].basis == TG_SHOT_BY_RHYTHM) {
+				int hit = 0;
 				for (j = 0; j < ns; j++)
 					hit |= fabs(r.events[k].time_s - t[j]) <= TOL;
-				*false_shots += !hit;
-				*rhythm += by_rhythm;
-				*rhythm_right += by_rhythm && hit;
+				(*rhythm)++;
+				*rhythm_right += hit;
 			}
 		*total += ns;
 		tg_shots_result_release(&r);
