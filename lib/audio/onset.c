@@ -13,7 +13,9 @@
 #define FLOOR_FAST_DB 0.5f    /* faster while the first second settles */
 #define FLUX_ALPHA 0.01f      /* averaging of the usual rise, ~0.5 s */
 #define FLUX_CLAMP_DB 12.0f   /* one impulse must not inflate the usual rise */
-#define MIN_DB -100.0f
+#define MIN_DB -100.0f        /* band levels are floored here ... */
+#define GATE_UNDER_DB 45.0f   /* ... or this far under the loudest band's median, if lower */
+#define GATE_LOWEST_DB -160.0f
 #define CARRIED_SPAN_DB 50.0f /* a band within this of the frame's median is carried */
 #define CARRIED_MIN_FRAMES 8  /* ... in this many frames (a loud event's leakage
                                * past a low-pass edge reaches it in one or two) */
@@ -85,13 +87,36 @@ int tg_onset_ncarried(uint32_t carried)
 }
 
 /*
+ * The floor of the band levels: MIN_DB keeps an empty band (digital
+ * silence, the bands above a low-pass) from rising by a hundred dB at
+ * every click, but a recording made much quieter than usual has real
+ * sound down there, so for it the floor follows its level down (the
+ * loudest band's running median is -65 to -25 dB in the test clips:
+ * there it stays at MIN_DB; 40 dB quieter, the same clip is measured as
+ * it was).
+ */
+static float level_gate(const struct tg_onset *o)
+{
+	float loudest = GATE_LOWEST_DB + GATE_UNDER_DB, gate;
+	int b;
+
+	if (o->frames == 0)
+		return MIN_DB;
+	for (b = 0; b < o->nbands; b++)
+		if (o->floor_db[b] > loudest)
+			loudest = o->floor_db[b];
+	gate = loudest - GATE_UNDER_DB;
+	return gate < MIN_DB ? gate : MIN_DB;
+}
+
+/*
  * The bands carried as of this frame (raw: its band levels before the
- * floor at MIN_DB, which would bring an empty band within the span of a
- * quiet frame).  A band is carried once it has come near the median band
+ * gate, which would bring an empty band within the span of a quiet
+ * frame).  A band is carried once it has come near the median band
  * in CARRIED_MIN_FRAMES frames with sound: what a low-pass left above its
  * edge does so only in the loudest frame or two, if ever.
  */
-static uint32_t track_carried(struct tg_onset *o, const float *raw)
+static uint32_t track_carried(struct tg_onset *o, const float *raw, float gate)
 {
 	float sorted[TG_ONSET_MAXBANDS] = { 0 }, median;
 	int b, k;
@@ -104,7 +129,7 @@ static uint32_t track_carried(struct tg_onset *o, const float *raw)
 		sorted[k] = raw[b];
 	}
 	median = sorted[o->nbands / 2];
-	if (sorted[o->nbands - 1] > MIN_DB) {   /* a frame with sound */
+	if (sorted[o->nbands - 1] > gate) {   /* a frame with sound */
 		for (b = 0; b < o->nbands; b++)
 			if (o->near[b] < CARRIED_MIN_FRAMES && raw[b] >= median - CARRIED_SPAN_DB &&
 			    ++o->near[b] == CARRIED_MIN_FRAMES)
@@ -121,7 +146,7 @@ static uint32_t track_carried(struct tg_onset *o, const float *raw)
 void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_frame *out)
 {
 	av_tx_fn fn = (av_tx_fn)o->txfn;
-	float sum = 0.0f, norm = 1.0f / ((float)o->n * (float)o->n);
+	float sum = 0.0f, norm = 1.0f / ((float)o->n * (float)o->n), gate = level_gate(o);
 	float raw[TG_ONSET_MAXBANDS];
 	int k, b;
 
@@ -130,17 +155,16 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
 	fn(o->tx, o->spec, o->in, sizeof(float));
 
 	for (b = 0; b < o->nbands; b++) {
-		float p = 0.0f, e;
+		float p = 0.0f;
 
 		for (k = o->band_lo[b]; k < o->band_hi[b]; k++) {
 			float re = o->spec[2 * k], im = o->spec[2 * k + 1];
 			p += re * re + im * im;
 		}
 		raw[b] = 10.0f * log10f(p * norm + 1e-30f);
-		e = 10.0f * log10f(p * norm + 1e-10f);
-		out->band_db[b] = e < MIN_DB ? MIN_DB : e;
+		out->band_db[b] = raw[b] < gate ? gate : raw[b];
 	}
-	out->carried = track_carried(o, raw);
+	out->carried = track_carried(o, raw, gate);
 
 	for (b = 0; b < o->nbands; b++) {
 		float e = out->band_db[b], rise, excess, step, c;

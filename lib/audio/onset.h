@@ -3,8 +3,11 @@
  *
  * Representation: a Hann-windowed short-time spectrum (frame about 10.7 ms,
  * hop half a frame, av_tx real FFT) summed into log-spaced bands from 100 Hz
- * up to 16 kHz (or Nyquist), in dB.  Each band keeps two slow trackers that
- * adapt to the recording:
+ * up to 16 kHz (or Nyquist), in dB, floored at -100 dB or, in a recording
+ * much quieter than usual, 45 dB under its loudest band's floor (so an
+ * empty band does not leap at every click, and a quiet copy of a
+ * recording is measured as the recording).  Each band keeps two slow
+ * trackers that adapt to the recording:
  *
  *   floor_b  the band's running median level (a quantile tracker that moves a
  *            fixed step of dB towards each new value, so a gunshot a few
