@@ -15,7 +15,7 @@
 #define FLUX_CLAMP_DB 12.0f   /* one impulse must not inflate the usual rise */
 #define MIN_DB -100.0f        /* band levels are floored here ... */
 #define GATE_UNDER_DB 45.0f   /* ... or this far under the loudest band's median, if lower */
-#define GATE_LOWEST_DB -160.0f
+#define GATE_LOWEST_DB -160.0f /* ... but not under this */
 #define CARRIED_SPAN_DB 50.0f /* a band within this of the frame's median is carried */
 #define CARRIED_MIN_FRAMES 8  /* ... in this many frames (a loud event's leakage
                                * past a low-pass edge reaches it in one or two) */
@@ -87,26 +87,29 @@ int tg_onset_ncarried(uint32_t carried)
 }
 
 /*
- * The floor of the band levels: MIN_DB keeps an empty band (digital
- * silence, the bands above a low-pass) from rising by a hundred dB at
- * every click, but a recording made much quieter than usual has real
- * sound down there, so for it the floor follows its level down (the
- * loudest band's running median is -65 to -25 dB in the test clips:
- * there it stays at MIN_DB; 40 dB quieter, the same clip is measured as
- * it was).
+ * The floor of the band levels (the gate): MIN_DB keeps an empty band
+ * (the bands above a low-pass) from rising by a hundred dB at every
+ * click, but a recording made much quieter than usual has real sound down
+ * there, so for it the gate follows its level down: GATE_UNDER_DB under
+ * the loudest band's running median whenever that is below MIN_DB + 45 =
+ * -55 dB (most test clips stay above it, a few dip to -62: there the gate
+ * comes down to -107 dB), never under GATE_LOWEST_DB (float audio
+ * quieter than that is silence for any purpose).  Before the trackers
+ * exist, the first frame with sound sets it from its own loudest band.
  */
-static float level_gate(const struct tg_onset *o)
+static float level_gate(const struct tg_onset *o, float loudest_now)
 {
-	float loudest = GATE_LOWEST_DB + GATE_UNDER_DB, gate;
+	float loudest = loudest_now, gate;
 	int b;
 
-	if (o->frames == 0)
-		return MIN_DB;
-	for (b = 0; b < o->nbands; b++)
-		if (o->floor_db[b] > loudest)
-			loudest = o->floor_db[b];
+	if (o->frames > 0)
+		for (b = 0, loudest = -1e30f; b < o->nbands; b++)
+			if (o->floor_db[b] > loudest)
+				loudest = o->floor_db[b];
 	gate = loudest - GATE_UNDER_DB;
-	return gate < MIN_DB ? gate : MIN_DB;
+	if (gate > MIN_DB)
+		gate = MIN_DB;
+	return gate < GATE_LOWEST_DB ? GATE_LOWEST_DB : gate;
 }
 
 /*
@@ -129,16 +132,15 @@ static uint32_t track_carried(struct tg_onset *o, const float *raw, float gate)
 		sorted[k] = raw[b];
 	}
 	median = sorted[o->nbands / 2];
-	if (sorted[o->nbands - 1] > gate) {   /* a frame with sound */
+	if (sorted[o->nbands - 1] > gate)   /* a frame with sound */
 		for (b = 0; b < o->nbands; b++)
 			if (o->near[b] < CARRIED_MIN_FRAMES && raw[b] >= median - CARRIED_SPAN_DB &&
 			    ++o->near[b] == CARRIED_MIN_FRAMES)
 				o->seen |= 1u << b;
-		o->sound_frames++;
-	}
-	/* until the recording has been heard for a while, every band counts
-	 * (as if it carried all: the judgement without this test) */
-	if (o->sound_frames < (long)(CARRIED_SETTLE_S * o->rate / o->hop))
+	/* until the recording has been heard for a while (o->frames counts
+	 * the frames with sound), every band counts, as if it carried all:
+	 * the judgement without this test */
+	if (o->frames < (long)(CARRIED_SETTLE_S * o->rate / o->hop))
 		return (uint32_t)((1ull << o->nbands) - 1);
 	return o->seen;
 }
@@ -146,7 +148,7 @@ static uint32_t track_carried(struct tg_onset *o, const float *raw, float gate)
 void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_frame *out)
 {
 	av_tx_fn fn = (av_tx_fn)o->txfn;
-	float sum = 0.0f, norm = 1.0f / ((float)o->n * (float)o->n), gate = level_gate(o);
+	float sum = 0.0f, norm = 1.0f / ((float)o->n * (float)o->n), gate, loudest = -1e30f;
 	float raw[TG_ONSET_MAXBANDS];
 	int k, b;
 
@@ -162,9 +164,23 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
 			p += re * re + im * im;
 		}
 		raw[b] = 10.0f * log10f(p * norm + 1e-30f);
-		out->band_db[b] = raw[b] < gate ? gate : raw[b];
+		if (raw[b] > loudest)
+			loudest = raw[b];
 	}
+	gate = level_gate(o, loudest);
+	for (b = 0; b < o->nbands; b++)
+		out->band_db[b] = raw[b] < gate ? gate : raw[b];
 	out->carried = track_carried(o, raw, gate);
+	if (loudest <= gate) {
+		/* silence (digital zeros, a dropout, a damaged stretch whose
+		 * samples were zeroed): nothing starts, and the trackers hold,
+		 * or the floors would sink with the gate and every band stand
+		 * far above them when sound comes back */
+		for (b = 0; b < o->nbands; b++)
+			out->excess_db[b] = o->frames ? out->band_db[b] - o->floor_db[b] : 0.0f;
+		out->strength = 0.0f;
+		return;
+	}
 
 	for (b = 0; b < o->nbands; b++) {
 		float e = out->band_db[b], rise, excess, step, c;
@@ -194,7 +210,7 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
 		o->prev_db[0][b] = e;
 	}
 	out->strength = o->nbands ? sum / o->nbands : 0.0f;
-	o->frames++;
+	o->frames++;   /* frames with sound: the trackers' age */
 }
 
 size_t tg_onset_refine(const float *x, size_t lo, size_t from, size_t to, float noise,

@@ -79,8 +79,7 @@ struct tg_onset {
 	float prev_db[2][TG_ONSET_MAXBANDS];    /* E(t-1), E(t-2) */
 	unsigned char near[TG_ONSET_MAXBANDS];    /* frames in which the band came near the median */
 	uint32_t seen;                            /* bands near often enough (bit b: band b) */
-	long sound_frames;                        /* frames with sound so far */
-	long frames;
+	long frames;                              /* frames with sound so far (silence holds the trackers) */
 	float *win;   /* n */
 	float *in;    /* n */
 	float *spec;  /* (n/2+1) complex */
