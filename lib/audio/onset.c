@@ -79,11 +79,7 @@ void tg_onset_release(struct tg_onset *o)
 
 int tg_onset_ncarried(uint32_t carried)
 {
-	int n = 0;
-
-	for (; carried; carried &= carried - 1)
-		n++;
-	return n;
+	return __builtin_popcount(carried);
 }
 
 /*

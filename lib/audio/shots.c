@@ -27,6 +27,7 @@
 #define CONF_NCC_B -3.785f
 #define REPEAT_MIN_HF_DB 3.0f /* a shot of a burst still carries blast energy above 2 kHz */
 #define REPEAT_SURE_NCC 0.5f  /* ... unless its waveform matches this well (the floor rises in a burst) */
+#define DC_BLOCK_HZ 0.5        /* the DC blocker's corner (dc_block()) */
 #define REPEAT_MIN_SCORE -6.0f /* a repeat whose own features all say "not a blast" is not taken on the match alone */
 
 struct anchor {
@@ -55,10 +56,11 @@ struct tg_shots {
 	int64_t last_onset;        /* latest onset of a candidate (they come in order) */
 	int64_t taken[16];         /* onsets of the latest events (repeats may come late) */
 	int ntaken;
+	double dc_x, dc_y;         /* the DC blocker's last input and output */
+	double dc_r;               /* ... and its pole */
+	int dc_started;
 	/* the chain of gunshots in progress: its first shot's waveform, to
 	 * recognise later shots of the same weapon inside its reverberation */
-	double dc_x, dc_y;         /* the DC blocker's last input and output */
-	int dc_started;
 	struct tg_burst chain;
 	struct tg_shot_event *ev;
 	size_t nev, cap;
@@ -87,6 +89,7 @@ struct tg_shots *tg_shots_new(int rate)
 		return NULL;
 	}
 	s->rate = rate;
+	s->dc_r = 1.0 - 2.0 * M_PI * DC_BLOCK_HZ / rate;
 	rcap = pow2_at_least((size_t)(RING_SECONDS * rate));
 	fcap = pow2_at_least(rcap / (size_t)s->on.hop + 1);
 	s->rmask = rcap - 1;
@@ -475,16 +478,14 @@ static int analyse(struct tg_shots *s)
  * a percent to a few percent of full scale) raises every |x| the
  * waveform features measure: the pre-event level of the jump and of the
  * onset walk above all (1 % cost the conformance clips 0.025 F1, 5 %
- * 0.07).  A one-pole high-pass at DC_BLOCK_HZ removes it within a few
- * seconds.  So low a corner leaves the shots alone: a blast's waveform
+ * 0.07).  A one-pole high-pass at DC_BLOCK_HZ (0.5 Hz) removes it within
+ * a few seconds.  So low a corner leaves the shots alone: a blast's waveform
  * is lopsided, and at 2 Hz the high-pass shifted the baseline of its
  * ringing, where the next shot of a burst is measured; a clipped flat
  * top droops 0.013 % a sample, far under the flat-top test's 0.1 %.
  * Samples that are not finite count as 0 (the pipeline has already
  * replaced them; a direct caller may not have).
  */
-#define DC_BLOCK_HZ 0.5
-
 static float dc_block(struct tg_shots *s, float v)
 {
 	double x = isfinite(v) ? (double)v : 0.0;
@@ -493,7 +494,7 @@ static float dc_block(struct tg_shots *s, float v)
 		s->dc_x = x;
 		s->dc_started = 1;
 	}
-	s->dc_y = x - s->dc_x + (1.0 - 2.0 * M_PI * DC_BLOCK_HZ / s->rate) * s->dc_y;
+	s->dc_y = x - s->dc_x + s->dc_r * s->dc_y;
 	s->dc_x = x;
 	return (float)s->dc_y;
 }
