@@ -57,24 +57,68 @@ static size_t walk_onset(const float *x, size_t lo, size_t from, size_t to, size
 }
 
 /*
+ * The onset of an event that arrives while a shot still rings: where the
+ * power of the next STEP_POST_MS over the STEP_PRE_MS before steps up
+ * most, at a stride of half a millisecond, over x[a, b) (indices into the
+ * event window); fallback when no position has the history it needs.
+ * The backward walk from the peak stops where the envelope falls under
+ * twice the pre-event level, and inside a sustained blast that level is
+ * the ringing itself: the walk ended at the new shot's peak, 20-30 ms
+ * after it began (docs/audio.md, eleventh round).  A ratio of powers
+ * finds the start of what the new shot adds, at any level of ringing.
+ */
+#define STEP_PRE_MS 10
+#define STEP_POST_MS 3
+
+static size_t step_onset(const float *x, size_t nx, size_t a, size_t b, size_t ms, size_t fallback)
+{
+	const size_t stride = ms / 2 ? ms / 2 : 1;
+	size_t j, q, best = fallback;
+	double best_ratio = 0.0;
+
+	if (a < STEP_PRE_MS * ms)
+		a = STEP_PRE_MS * ms;
+	for (j = a; j < b && j + STEP_POST_MS * ms <= nx; j += stride) {
+		double pre = 0.0, post = 0.0;
+
+		for (q = j - STEP_PRE_MS * ms; q < j; q++)
+			pre += (double)x[q] * x[q];
+		for (q = j; q < j + STEP_POST_MS * ms; q++)
+			post += (double)x[q] * x[q];
+		pre /= STEP_PRE_MS;
+		post /= STEP_POST_MS;
+		if (pre > 0.0 && post > best_ratio * pre) {
+			best_ratio = post / pre;
+			best = j;
+		}
+	}
+	return best;
+}
+
+/*
  * Where the event starts: the later of two walks, one on the samples and
  * one on their first difference (into w->dx).  Each walk errs only
  * early: on the samples, speech and rumble (strongest below 1 kHz) around
  * a blast at 0-5 dB SNR keep the walk going (it ended 20-50 ms early on
  * one leader in ten); on the difference, which lifts the blast's abrupt
  * broadband start out of them, a faint click or rattle before the blast
- * (weak in the samples, where the onset is defined) does.  Measured in
- * docs/audio.md.
+ * (weak in the samples, where the onset is defined) does.  Inside a
+ * chain the walk errs late instead (step_onset()), so there the power
+ * step is taken, searched over the candidate's frames and the half frame
+ * before them.  Measured in docs/audio.md.
  */
 int64_t tg_shot_onset(struct tg_shot_window *w, int64_t lo, int64_t from, int64_t to,
 		      int in_chain)
 {
-	const size_t ms = (size_t)w->rate / 1000;
+	const size_t ms = (size_t)w->rate / 1000, half = (size_t)w->on->n / 2;
 	const size_t l = (size_t)(lo - w->w0), f = (size_t)(from - w->w0), t = (size_t)(to - w->w0);
 	size_t i, raw, dif;
 
-	if (in_chain)
-		return w->w0 + (int64_t)walk_onset(w->x, l, f, t, ms);
+	if (in_chain) {
+		raw = walk_onset(w->x, l, f, t, ms);
+		return w->w0 + (int64_t)step_onset(w->x, (size_t)(w->w1 - w->w0), f > half ? f - half : 0,
+						   t > half ? t - half : t, ms, raw);
+	}
 	w->dx[0] = 0.0f;
 	for (i = 1; i < t; i++)
 		w->dx[i] = w->x[i] - w->x[i - 1];

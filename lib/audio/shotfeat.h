@@ -33,8 +33,9 @@ struct tg_shot_window {
 /*
  * The onset of the event whose peak lies in [from, to) (absolute; samples
  * before lo are history): the later of two backward walks from the peak,
- * on the samples and on their first difference, or the samples alone
- * inside a chain (in_chain).  Uses w->dx as scratch.
+ * on the samples and on their first difference, or, inside a chain
+ * (in_chain), where the power steps up most over the candidate's frames.
+ * Uses w->dx as scratch.
  */
 int64_t tg_shot_onset(struct tg_shot_window *w, int64_t lo, int64_t from, int64_t to,
 		      int in_chain);
