@@ -20,8 +20,12 @@ int tg_burst_init(struct tg_burst *b, int rate, size_t window_cap)
 	b->last = INT64_MIN / 2;
 	b->scan_until = INT64_MIN / 2;
 	b->ncc_cap = window_cap;
-	for (v = 0; v < TG_BURST_VIEWS; v++)
+	b->bank_current = -1;
+	for (v = 0; v < TG_BURST_VIEWS; v++) {
 		ok &= (b->view[v].tmpl = calloc((size_t)b->tmpl_len, sizeof(float))) != NULL;
+		for (int k = 0; k < TG_BURST_BANK; k++)
+			ok &= (b->bank[k][v].tmpl = calloc((size_t)b->tmpl_len, sizeof(float))) != NULL;
+	}
 	b->ncc = calloc(b->ncc_cap, sizeof(float));
 	b->dwork = calloc(window_cap, sizeof(float));
 	if (!ok || !b->ncc || !b->dwork) {
@@ -36,6 +40,10 @@ void tg_burst_release(struct tg_burst *b)
 	for (int v = 0; v < TG_BURST_VIEWS; v++) {
 		free(b->view[v].tmpl);
 		b->view[v].tmpl = NULL;
+		for (int k = 0; k < TG_BURST_BANK; k++) {
+			free(b->bank[k][v].tmpl);
+			b->bank[k][v].tmpl = NULL;
+		}
 	}
 	free(b->ncc);
 	free(b->dwork);
@@ -177,13 +185,28 @@ static void correlate_lags(const struct tg_burst_view *v, const float *dy, int64
 	}
 }
 
+/* Does some window of L samples of y[0, n + L) hold at least e of energy? */
+static int holds_energy(const float *y, int64_t n, int L, double e)
+{
+	double yy = 0.0;
+
+	for (int i = 0; i < L; i++)
+		yy += (double)y[i] * y[i];
+	for (int64_t d = 0; yy < e && d < n; d++)
+		yy += (double)y[d + L] * y[d + L] - (double)y[d] * y[d];
+	return yy >= e;
+}
+
 /*
  * The best lag of view v in [from, to): its correlation (0 if none), and
  * there the template's gain (dB) and the position (*at is left alone when
- * there is no lag to try).
+ * there is no lag to try).  min_gain_db: a bound below which no match
+ * counts (or -INFINITY), so that a window too weak to reach it anywhere
+ * (the gain is at most its energy over the template's) is not correlated.
  */
 static float best_lag(const struct tg_burst *b, const struct tg_burst_view *v, const float *work,
-		      int64_t w0, int64_t w1, int64_t from, int64_t to, float *gain_db, int64_t *at)
+		      int64_t w0, int64_t w1, int64_t from, int64_t to, float min_gain_db,
+		      float *gain_db, int64_t *at)
 {
 	const int L = b->tmpl_len;
 	int64_t d, best = -1;
@@ -197,6 +220,9 @@ static float best_lag(const struct tg_burst *b, const struct tg_burst_view *v, c
 	if (to <= from || v->tt <= 0.0)
 		return 0.0f;
 	filter_view(v, work, w0, from, to - from + L, b->dwork);
+	if (isfinite(min_gain_db) &&
+	    !holds_energy(b->dwork, to - from, L, v->tt * pow(10.0, min_gain_db / 10.0)))
+		return 0.0f;
 	correlate_lags(v, b->dwork, to - from, L, b->ncc);
 	for (d = 0; d < to - from; d++)
 		if (best < 0 || b->ncc[d] > b->ncc[best])
@@ -207,9 +233,13 @@ static float best_lag(const struct tg_burst *b, const struct tg_burst_view *v, c
 	return b->ncc[best] > 0.0f ? b->ncc[best] : 0.0f;
 }
 
-/* The best match in [from, to) over the views: one at the template's level before a weaker one. */
-static float best_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
-			int64_t from, int64_t to, float *gain_db, int64_t *at)
+/*
+ * The best match in [from, to) over the views (the chain's, or a bank
+ * entry's): one at the template's level before a weaker one.
+ */
+static float best_match(const struct tg_burst *b, const struct tg_burst_view *views,
+			const float *work, int64_t w0, int64_t w1, int64_t from, int64_t to,
+			float min_gain_db, float *gain_db, int64_t *at)
 {
 	float best = 0.0f;
 	int best_level = 0;
@@ -217,7 +247,7 @@ static float best_match(const struct tg_burst *b, const float *work, int64_t w0,
 	for (int v = 0; v < TG_BURST_VIEWS; v++) {
 		float g;
 		int64_t a = *at;
-		float ncc = best_lag(b, &b->view[v], work, w0, w1, from, to, &g, &a);
+		float ncc = best_lag(b, &views[v], work, w0, w1, from, to, min_gain_db, &g, &a);
 		int level = g >= TG_BURST_GAIN_DB;
 
 		if (v == 0 || level > best_level || (level == best_level && ncc > best)) {
@@ -230,13 +260,79 @@ static float best_match(const struct tg_burst *b, const float *work, int64_t w0,
 	return best;
 }
 
+/* the views' best match within +-20 ms of onset (a candidate frame is that coarse) */
+static float match_near(const struct tg_burst *b, const struct tg_burst_view *views,
+			const float *work, int64_t w0, int64_t w1, int64_t onset, float min_gain_db,
+			float *gain_db, int64_t *at)
+{
+	const int64_t reach = b->rate / 50;
+
+	*at = onset;
+	return best_match(b, views, work, w0, w1, onset - reach, onset + reach + 1, min_gain_db,
+			  gain_db, at);
+}
+
 float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
 		     int64_t onset, float *gain_db, int64_t *at)
 {
-	const int64_t reach = b->rate / 50;  /* +-20 ms: a candidate frame is that coarse */
+	return match_near(b, b->view, work, w0, w1, onset, -INFINITY, gain_db, at);
+}
 
+float tg_burst_bank_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
+			  int64_t onset, float *gain_db, int64_t *at)
+{
+	float best = 0.0f;
+
+	*gain_db = -120.0f;
 	*at = onset;
-	return best_match(b, work, w0, w1, onset - reach, onset + reach + 1, gain_db, at);
+	for (int k = 0; k < b->nbank; k++) {
+		float g, to_chain;
+		int64_t a;
+		float ncc;
+
+		if (k == b->bank_current || !(b->bank[k][0].tt > 0.0) || !(b->view[0].tt > 0.0))
+			continue;   /* the chain's own template, already tried */
+		/* the level is the chain's: its first shot against this entry's,
+		 * by the first difference (the one view whose filter they share) */
+		to_chain = (float)(10.0 * log10(b->bank[k][0].tt / b->view[0].tt));
+		ncc = match_near(b, b->bank[k], work, w0, w1, onset, TG_BURST_GAIN_DB - to_chain, &g, &a);
+		g += to_chain;
+		if (g >= TG_BURST_GAIN_DB && ncc > best) {
+			best = ncc;
+			*gain_db = g;
+			*at = a;
+		}
+	}
+	return best;
+}
+
+/*
+ * The chain just started at onset: its views join the bank, unless an
+ * entry matches its first shot as only the same recording does (then that
+ * entry is the chain's); the oldest entry makes room.
+ */
+static void bank_add(struct tg_burst *b, const float *work, int64_t w0, int64_t w1, int64_t onset)
+{
+	float g;
+	int64_t a;
+
+	for (int k = 0; k < b->nbank; k++)
+		if (match_near(b, b->bank[k], work, w0, w1, onset, -INFINITY, &g, &a) >= TG_BURST_SAME_NCC) {
+			b->bank_current = k;
+			return;
+		}
+	for (int v = 0; v < TG_BURST_VIEWS; v++) {
+		struct tg_burst_view *d = &b->bank[b->bank_next][v];
+
+		memcpy(d->filt, b->view[v].filt, sizeof(d->filt));
+		d->order = b->view[v].order;
+		memcpy(d->tmpl, b->view[v].tmpl, (size_t)b->tmpl_len * sizeof(float));
+		d->tt = b->view[v].tt;
+	}
+	b->bank_current = b->bank_next;
+	b->bank_next = (b->bank_next + 1) % TG_BURST_BANK;
+	if (b->nbank < TG_BURST_BANK)
+		b->nbank++;
 }
 
 /* a repeat joins b->rep, kept sorted and TG_BURST_MIN_MS apart */
@@ -395,7 +491,7 @@ static void gap_fill(struct tg_burst *b, const float *work, int64_t w0, int64_t 
 	if (hi > next - sep + 1)
 		hi = next - sep + 1;
 	at = mid;
-	ncc = best_match(b, work, w0, w1, lo, hi, &gain, &at);
+	ncc = best_match(b, b->view, work, w0, w1, lo, hi, -INFINITY, &gain, &at);
 	if (ncc >= SCAN_NCC && gain >= TG_BURST_GAIN_DB)
 		add_repeat(b, at, ncc, gain, 1);
 }
@@ -461,6 +557,7 @@ void tg_burst_shot(struct tg_burst *b, const float *work, int64_t w0, int64_t w1
 			for (int c = 0; c < b->tmpl_len; c++)
 				v[k].tt += (double)v[k].tmpl[c] * v[k].tmpl[c];
 		}
+		bank_add(b, work, w0, w1, onset);
 		b->leader = ev;
 		b->nrep = 0;
 		b->nhist = 0;

@@ -17,6 +17,10 @@
  * Automatic fire keeps its rate: a gap of about two of the chain's
  * intervals is looked at again at its middle, without the scan's chance
  * threshold (that threshold pays for trying every lag).
+ * The bank keeps the first shots of the latest chains as templates after
+ * their chains end: the weapons heard so far, and the recorded variants of
+ * one weapon, which do not match each other (a burst whose first shot is
+ * one recording and whose later shots are another).
  * shots.h tells the whole method; this file keeps the state and the
  * arithmetic.
  *
@@ -38,6 +42,9 @@
 #define TG_BURST_HIST 16
 #define TG_BURST_ORDER 16         /* the whitening view's prediction order */
 #define TG_BURST_VIEWS 2          /* first difference, whitened */
+#define TG_BURST_BANK 8           /* first shots of earlier chains kept as templates */
+#define TG_BURST_BANK_NCC 0.6f    /* a bank template matching this well is that recording again */
+#define TG_BURST_SAME_NCC 0.9f    /* a new chain's first shot this like an entry is not kept twice */
 
 /* A view of the samples: a filter (filt[0] = 1) and the template through it. */
 struct tg_burst_view {
@@ -64,6 +71,10 @@ struct tg_burst {
 	int64_t hist[TG_BURST_HIST]; /* the chain's latest shots, in time order (its rhythm) */
 	unsigned char hist_rhythm[TG_BURST_HIST]; /* ... found at a gap (not its evidence) */
 	int nhist;
+	/* the bank: entry k's views, the entries kept, the next to replace,
+	 * and the entry of the chain in progress (-1: none) */
+	struct tg_burst_view bank[TG_BURST_BANK][TG_BURST_VIEWS];
+	int nbank, bank_next, bank_current;
 	float *ncc;                /* one scan's correlation, per lag (and its sort) */
 	float *dwork;              /* the scanned window through a view's filter */
 	size_t ncc_cap;
@@ -85,6 +96,16 @@ int tg_burst_within(const struct tg_burst *b, int64_t onset);
 float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
 		     int64_t onset, float *gain_db, int64_t *at);
 
+/*
+ * The same for the bank's templates other than the chain in progress: the
+ * best correlation among the matches at a shot's level (0 if none), its
+ * gain and onset.  A later shot of a burst that is another recording of
+ * the weapon than the chain's first shot, or of another weapon heard
+ * earlier in the recording, matches there.
+ */
+float tg_burst_bank_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
+			  int64_t onset, float *gain_db, int64_t *at);
+
 /* The repeat nearest to onset within `near` samples, or -1; and dropping one. */
 int tg_burst_nearest(const struct tg_burst *b, int64_t onset, int64_t near);
 void tg_burst_drop(struct tg_burst *b, int k);
@@ -92,7 +113,8 @@ void tg_burst_drop(struct tg_burst *b, int k);
 /*
  * A gunshot at onset (event index ev): it starts a new chain (its start
  * becomes the template, the repeats are forgotten) unless it lies within
- * the latest one; then the chain is scanned ahead of it.  rhythm: it was
+ * the latest one, and its template joins the bank unless an entry already
+ * matches it; then the chain is scanned ahead of it.  rhythm: it was
  * found only at a gap of the chain's rhythm (its intervals do not count
  * in that rhythm).
  */

@@ -220,6 +220,21 @@ static int lacks_hf(const struct tg_shot_event *e)
 	return !isnan(e->hf_db) && e->hf_db < REPEAT_MIN_HF_DB;
 }
 
+/* An in-chain candidate is a shot of the burst, timed at its match (at): the new onset. */
+static int64_t take_repeat(struct tg_shots *s, struct tg_shot_event *e, int64_t at, float ncc,
+			   float gain)
+{
+	e->basis = TG_SHOT_BY_REPEAT;
+	e->repeat_ncc = ncc;
+	e->repeat_gain_db = gain;
+	e->time_s = time_of(s, at);
+	if (at > s->last_onset)
+		s->last_onset = at;
+	take_onset(s, at);
+	e->cls = TG_SHOT_GUNSHOT;
+	return at;
+}
+
 /*
  * Measure one candidate frame k; the ring holds what is needed (or all
  * there is).  forced >= 0: a repeat found by the chain scan, with its onset
@@ -315,45 +330,46 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 		} else if (forced >= 0 || r >= 0) {
 			/* a repeat of the chain's first shot: a shot of the burst, timed
 			 * where the template matches best */
-			e.basis = TG_SHOT_BY_REPEAT;
+			float ncc = 0.0f, gain = 0.0f;
+			int rhythm = 0;
+
 			if (r >= 0) {
 				onset = c->rep[r].at;
-				e.repeat_ncc = c->rep[r].ncc;
-				e.repeat_gain_db = c->rep[r].gain_db;
+				ncc = c->rep[r].ncc;
+				gain = c->rep[r].gain_db;
 				/* a candidate of its own that passes the in-chain test
 				 * is a repeat; only what the rhythm alone found is not */
-				if (c->rep[r].rhythm && (forced >= 0 || c->rep[r].ncc < REPEAT_NEAR_NCC))
-					e.basis = TG_SHOT_BY_RHYTHM;
+				rhythm = c->rep[r].rhythm && (forced >= 0 || ncc < REPEAT_NEAR_NCC);
 				tg_burst_drop(c, r);
 			}
-			e.time_s = time_of(s, onset);
-			if (onset > s->last_onset)
-				s->last_onset = onset;
-			take_onset(s, onset);
-			e.cls = TG_SHOT_GUNSHOT;
+			onset = take_repeat(s, &e, onset, ncc, gain);
+			if (rhythm)
+				e.basis = TG_SHOT_BY_RHYTHM;
 		} else if (tg_burst_within(c, onset)) {
 			/* inside the reverberation of a shot and not a repeat: a shot
 			 * only when gunshot-like and standing out of the tail */
+			const int64_t min_gap = (int64_t)(TG_BURST_MIN_MS * s->rate / 1000.0);
 			int64_t at;
-			float gain;
+			float gain, ncc = tg_burst_match(c, s->work, w0, w1, onset, &gain, &at);
 
-			e.repeat_ncc = tg_burst_match(c, s->work, w0, w1, onset, &gain, &at);
+			e.repeat_ncc = ncc;
 			e.repeat_gain_db = gain;
-			if (e.repeat_ncc >= REPEAT_NEAR_NCC && gain >= TG_BURST_GAIN_DB &&
-			    (!lacks_hf(&e) || e.repeat_ncc >= REPEAT_SURE_NCC) &&
-			    e.score > REPEAT_MIN_SCORE &&
-			    at - c->last >= (int64_t)(TG_BURST_MIN_MS * s->rate / 1000.0)) {
+			if (ncc >= REPEAT_NEAR_NCC && gain >= TG_BURST_GAIN_DB &&
+			    (!lacks_hf(&e) || ncc >= REPEAT_SURE_NCC) && e.score > REPEAT_MIN_SCORE &&
+			    at - c->last >= min_gap) {
 				/* the chain's first shot again, at its level: the next shot */
-				e.basis = TG_SHOT_BY_REPEAT;
-				onset = at;
-				e.time_s = time_of(s, onset);
-				if (onset > s->last_onset)
-					s->last_onset = onset;
-				take_onset(s, onset);
-				e.cls = TG_SHOT_GUNSHOT;
+				onset = take_repeat(s, &e, at, ncc, gain);
 			} else if (!(e.cls == TG_SHOT_GUNSHOT && e.jump_db >= STANDOUT_DB)) {
-				e.cls = TG_SHOT_ECHO;
-				e.echo_of = c->leader;
+				/* another recording heard before, at a shot's level (a
+				 * weapon's recorded variants do not match each other) */
+				if (e.score > REPEAT_MIN_SCORE &&
+				    (ncc = tg_burst_bank_match(c, s->work, w0, w1, onset, &gain, &at)) >=
+				    TG_BURST_BANK_NCC && at - c->last >= min_gap) {
+					onset = take_repeat(s, &e, at, ncc, gain);
+				} else {
+					e.cls = TG_SHOT_ECHO;
+					e.echo_of = c->leader;
+				}
 			}
 		}
 	}

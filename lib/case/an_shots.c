@@ -374,7 +374,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_shots = {
 	.name = "shots",
-	.version = "14",	/* 14: an event inside a chain starts where the power steps up, not where the walk from its peak stops; 13: the bands a recording carries (a band-limited one is judged on those), the level floor follows a quiet recording, silence holds the trackers, DC is removed; 12: a gap of about two intervals in a burst is looked at again; 11: a burst's template is also matched whitened by the first shot's spectrum; 10: the distance range covers the onset times too; 9: a volley's cracks share one interval, a crack stands out by its steps; 8: supersonic cracks are a class of their own (7: a slow rise lowers the score) */
+	.version = "14",	/* 14: an event inside a chain starts where the power steps up, not where the walk from its peak stops, and matches the first shots of earlier chains too (the bank); 13: the bands a recording carries (a band-limited one is judged on those), the level floor follows a quiet recording, silence holds the trackers, DC is removed; 12: a gap of about two intervals in a burst is looked at again; 11: a burst's template is also matched whitened by the first shot's spectrum; 10: the distance range covers the onset times too; 9: a volley's cracks share one interval, a crack stands out by its steps; 8: supersonic cracks are a class of their own (7: a slow rise lowers the score) */
 	.applies_to = "video,audio",
 	.create = create,
 	.result = result,

@@ -1274,9 +1274,12 @@ static void test_growing_sounds(void)
  * Bursts of one gun (one recording repeated, as one weapon's automatic
  * fire at one place) in a background: how many of their shots are found
  * within 20 ms, and how many shots are reported where there is none.
+ * With gun2 (another recording of the weapon), every clip opens on a
+ * burst of three gun2 shots, and the bursts then alternate gun and gun2
+ * (gun first); the opening shots count too.
  */
 struct burst_trial {
-	const char *gun, *bg;
+	const char *gun, *bg, *gun2;
 	double snr, snr_span;      /* each burst's SNR is drawn from [snr, snr + snr_span] */
 	double jitter_db;          /* each shot's level +- this */
 	double iv, iv_span;        /* intervals from [iv, iv + iv_span] s */
@@ -1287,33 +1290,40 @@ struct burst_trial {
 static int run_bursts(const struct burst_trial *bt, int *found, int *total, int *false_shots,
 		      int *rhythm, int *rhythm_right)
 {
-	struct tg_test_snd snd[2] = { { bt->gun, NULL, 0, 0, 0.0f }, { bt->bg, NULL, 0, 0, 0.0f } };
+	struct tg_test_snd snd[3] = { { bt->gun, NULL, 0, 0, 0.0f }, { bt->bg, NULL, 0, 0, 0.0f },
+				      { bt->gun2 ? bt->gun2 : bt->gun, NULL, 0, 0, 0.0f } };
 	size_t n = (size_t)RATE * 6;
 	uint64_t seed = bt->seed;
 	float *x;
 
 	*found = *total = *false_shots = *rhythm = *rhythm_right = 0;
-	if (access(bt->gun, R_OK) != 0 || access(bt->bg, R_OK) != 0) {
+	if (access(bt->gun, R_OK) != 0 || access(bt->bg, R_OK) != 0 ||
+	    (bt->gun2 && access(bt->gun2, R_OK) != 0)) {
 		SKIP("a game or codec2 recording is missing");
 		return -1;
 	}
-	CHECK_INT(tg_test_load_snd(snd, 2, RATE), 0);
+	CHECK_INT(tg_test_load_snd(snd, 3, RATE), 0);
 	x = malloc(n * sizeof(*x));
 	CHECK(x != NULL);
-	for (int b = 0; x && snd[0].x && snd[1].x && b < 40; b++) {
+	for (int b = 0; x && snd[0].x && snd[1].x && snd[2].x && b < 40; b++) {
 		struct tg_shots_result r;
-		double t[8], snr = bt->snr + bt->snr_span * tg_test_rand(&seed);
-		float g = (float)(0.05 / tg_test_head_rms(&snd[0], RATE) * pow(10.0, snr / 20.0));
+		double t[12], snr = bt->snr + bt->snr_span * tg_test_rand(&seed);
 		long at = RATE + (long)(tg_test_rand(&seed) * RATE);
-		int ns = bt->shots + b % 3, j, tp, fp, fn, ndet;
+		int ns = 0, nb = bt->shots + b % 3, j, tp, fp, fn, ndet;
 		double max_err = 0.0;
 
 		tg_test_background(x, n, &snd[1], (size_t)(tg_test_rand(&seed) * (double)snd[1].n), 0.05);
-		for (j = 0; j < ns; j++) {
+		for (j = bt->gun2 ? -3 : 0; j < nb; j++) {
+			/* the opening burst (j < 0) ends 0.5 s before the trial's */
+			const struct tg_test_snd *gun = j < 0 || (bt->gun2 && j % 2) ? &snd[2] : &snd[0];
+			long pos = j < 0 ? at - (long)((0.5 + 0.15 * -j) * RATE) : at;
 			double jit = bt->jitter_db > 0.0 ? (2.0 * tg_test_rand(&seed) - 1.0) * bt->jitter_db : 0.0;
-			tg_test_mix(x, n, snd[0].x, snd[0].n, at, g * (float)pow(10.0, jit / 20.0));
-			t[j] = (double)(at + (long)snd[0].onset) / RATE;
-			at += (long)((bt->iv + bt->iv_span * tg_test_rand(&seed)) * RATE);
+			float g = (float)(0.05 / tg_test_head_rms(gun, RATE) * pow(10.0, (snr + jit) / 20.0));
+
+			tg_test_mix(x, n, gun->x, gun->n, pos, g);
+			t[ns++] = (double)(pos + (long)gun->onset) / RATE;
+			if (j >= 0)
+				at += (long)((bt->iv + bt->iv_span * tg_test_rand(&seed)) * RATE);
 		}
 		CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
 		/* one shot found per true shot (a second one near it is false) */
@@ -1333,7 +1343,7 @@ static int run_bursts(const struct burst_trial *bt, int *found, int *total, int 
 		tg_shots_result_release(&r);
 	}
 	free(x);
-	tg_test_free_snd(snd, 2);
+	tg_test_free_snd(snd, 3);
 	return *total > 0 ? 0 : -1;
 }
 
@@ -1367,7 +1377,7 @@ static int check_bursts(const struct burst_trial *bt, const char *what, int min_
 static void test_low_frequency_bursts(void)
 {
 	static const struct burst_trial bt = {
-		"/usr/share/games/hedgewars/Data/Sounds/shotgunfire.ogg", "/usr/share/codec2/wav/mmt1.wav",
+		"/usr/share/games/hedgewars/Data/Sounds/shotgunfire.ogg", "/usr/share/codec2/wav/mmt1.wav", NULL,
 		0.0, 3.0, 0.0, 0.09, 0.05, 4, 2911,
 	};
 
@@ -1386,7 +1396,7 @@ static void test_low_frequency_bursts(void)
 static void test_burst_gaps(void)
 {
 	static const struct burst_trial bt = {
-		"/usr/share/games/hedgewars/Data/Sounds/shotgunfire.ogg", "/usr/share/games/heroes/sfx/foule1.wav",
+		"/usr/share/games/hedgewars/Data/Sounds/shotgunfire.ogg", "/usr/share/games/heroes/sfx/foule1.wav", NULL,
 		10.0, 0.0, 1.5, 0.08, 0.07, 6, 3141,
 	};
 
@@ -1400,6 +1410,28 @@ static void test_burst_gaps(void)
 	CHECK(right * 10 >= rhythm * 8);
 }
 
+/*
+ * A weapon's recordings that do not match each other: two recordings of
+ * the Teeworlds gun (a sustained blast, within 5 dB of its peak for 70
+ * ms), a burst of the second heard first, then bursts that alternate the
+ * two, at 10 dB in speech, 80-150 ms apart.  The chain's template is the
+ * first recording; the second one's shots are recognised by the bank
+ * (burst.h), which kept the opening burst's first shot.
+ */
+static void test_recorded_variants(void)
+{
+	static const struct burst_trial bt = {
+		"/usr/share/games/teeworlds/data/audio/wp_gun_fire-01.wv", "/usr/share/codec2/wav/hts1a.wav",
+		"/usr/share/games/teeworlds/data/audio/wp_gun_fire-02.wv",
+		10.0, 0.0, 1.5, 0.08, 0.07, 4, 6007,
+	};
+
+	int rhythm, right;
+
+	/* without the bank: 211 of these 319 shots (66 %), 9 false; with it 265 (83 %), 9 false */
+	check_bursts(&bt, "a weapon's two recordings at 10 dB", 78, 5, &rhythm, &right);
+}
+
 int main(void)
 {
 	RUN(test_streaming_blocks);
@@ -1408,6 +1440,7 @@ int main(void)
 	RUN(test_growing_sounds);
 	RUN(test_low_frequency_bursts);
 	RUN(test_burst_gaps);
+	RUN(test_recorded_variants);
 	RUN(test_conformance_clips);
 	RUN(test_generated_clips);
 	return TEST_END();
