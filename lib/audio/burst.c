@@ -235,11 +235,15 @@ static float best_lag(const struct tg_burst *b, const struct tg_burst_view *v, c
 
 /*
  * The best match in [from, to) over the views (the chain's, or a bank
- * entry's): one at the template's level before a weaker one.
+ * entry's): one at the chain's level before a weaker one.  to_chain_db
+ * moves the views' gains to the chain's first shot (0 for the chain's own
+ * template), and *gain_db is the moved gain.  prune: windows too weak at
+ * every lag to reach the level are not correlated (their views cannot
+ * win: the choice is the same either way).
  */
 static float best_match(const struct tg_burst *b, const struct tg_burst_view *views,
 			const float *work, int64_t w0, int64_t w1, int64_t from, int64_t to,
-			float min_gain_db, float *gain_db, int64_t *at)
+			float to_chain_db, int prune, float *gain_db, int64_t *at)
 {
 	float best = 0.0f;
 	int best_level = 0;
@@ -247,8 +251,12 @@ static float best_match(const struct tg_burst *b, const struct tg_burst_view *vi
 	for (int v = 0; v < TG_BURST_VIEWS; v++) {
 		float g;
 		int64_t a = *at;
-		float ncc = best_lag(b, &views[v], work, w0, w1, from, to, min_gain_db, &g, &a);
-		int level = g >= TG_BURST_GAIN_DB;
+		float ncc = best_lag(b, &views[v], work, w0, w1, from, to,
+				     prune ? TG_BURST_GAIN_DB - to_chain_db : -INFINITY, &g, &a);
+		int level;
+
+		g += to_chain_db;
+		level = g >= TG_BURST_GAIN_DB;
 
 		if (v == 0 || level > best_level || (level == best_level && ncc > best)) {
 			best = ncc;
@@ -262,26 +270,27 @@ static float best_match(const struct tg_burst *b, const struct tg_burst_view *vi
 
 /* the views' best match within +-20 ms of onset (a candidate frame is that coarse) */
 static float match_near(const struct tg_burst *b, const struct tg_burst_view *views,
-			const float *work, int64_t w0, int64_t w1, int64_t onset, float min_gain_db,
-			float *gain_db, int64_t *at)
+			const float *work, int64_t w0, int64_t w1, int64_t onset, float to_chain_db,
+			int prune, float *gain_db, int64_t *at)
 {
 	const int64_t reach = b->rate / 50;
 
 	*at = onset;
-	return best_match(b, views, work, w0, w1, onset - reach, onset + reach + 1, min_gain_db,
-			  gain_db, at);
+	return best_match(b, views, work, w0, w1, onset - reach, onset + reach + 1, to_chain_db,
+			  prune, gain_db, at);
 }
 
 float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
 		     int64_t onset, float *gain_db, int64_t *at)
 {
-	return match_near(b, b->view, work, w0, w1, onset, -INFINITY, gain_db, at);
+	return match_near(b, b->view, work, w0, w1, onset, 0.0f, 0, gain_db, at);
 }
 
-float tg_burst_bank_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
+float tg_burst_bank_match(struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
 			  int64_t onset, float *gain_db, int64_t *at)
 {
 	float best = 0.0f;
+	int used = -1;
 
 	*gain_db = -120.0f;
 	*at = onset;
@@ -291,48 +300,56 @@ float tg_burst_bank_match(const struct tg_burst *b, const float *work, int64_t w
 		float ncc;
 
 		if (k == b->bank_current || !(b->bank[k][0].tt > 0.0) || !(b->view[0].tt > 0.0))
-			continue;   /* the chain's own template, already tried */
+			continue;   /* the chain's own template (already tried), or an empty one */
 		/* the level is the chain's: its first shot against this entry's,
 		 * by the first difference (the one view whose filter they share) */
 		to_chain = (float)(10.0 * log10(b->bank[k][0].tt / b->view[0].tt));
-		ncc = match_near(b, b->bank[k], work, w0, w1, onset, TG_BURST_GAIN_DB - to_chain, &g, &a);
-		g += to_chain;
+		ncc = match_near(b, b->bank[k], work, w0, w1, onset, to_chain, 1, &g, &a);
 		if (g >= TG_BURST_GAIN_DB && ncc > best) {
+			used = k;
 			best = ncc;
 			*gain_db = g;
 			*at = a;
 		}
 	}
+	if (used >= 0 && best >= TG_BURST_BANK_NCC)
+		b->bank_used[used] = ++b->bank_clock;   /* its recording is still being fired */
 	return best;
 }
 
 /*
  * The chain just started at onset: its views join the bank, unless an
  * entry matches its first shot as only the same recording does (then that
- * entry is the chain's); the oldest entry makes room.
+ * entry is the chain's); the least recently used entry makes room.
  */
 static void bank_add(struct tg_burst *b, const float *work, int64_t w0, int64_t w1, int64_t onset)
 {
 	float g;
 	int64_t a;
+	int k, slot = 0;
 
-	for (int k = 0; k < b->nbank; k++)
-		if (match_near(b, b->bank[k], work, w0, w1, onset, -INFINITY, &g, &a) >= TG_BURST_SAME_NCC) {
+	for (k = 0; k < b->nbank; k++)
+		if (match_near(b, b->bank[k], work, w0, w1, onset, 0.0f, 0, &g, &a) >= TG_BURST_SAME_NCC) {
 			b->bank_current = k;
+			b->bank_used[k] = ++b->bank_clock;
 			return;
 		}
+	if (b->nbank < TG_BURST_BANK)
+		slot = b->nbank++;
+	else
+		for (k = 1; k < TG_BURST_BANK; k++)
+			if (b->bank_used[k] < b->bank_used[slot])
+				slot = k;
 	for (int v = 0; v < TG_BURST_VIEWS; v++) {
-		struct tg_burst_view *d = &b->bank[b->bank_next][v];
+		struct tg_burst_view *d = &b->bank[slot][v];
 
 		memcpy(d->filt, b->view[v].filt, sizeof(d->filt));
 		d->order = b->view[v].order;
 		memcpy(d->tmpl, b->view[v].tmpl, (size_t)b->tmpl_len * sizeof(float));
 		d->tt = b->view[v].tt;
 	}
-	b->bank_current = b->bank_next;
-	b->bank_next = (b->bank_next + 1) % TG_BURST_BANK;
-	if (b->nbank < TG_BURST_BANK)
-		b->nbank++;
+	b->bank_current = slot;
+	b->bank_used[slot] = ++b->bank_clock;
 }
 
 /* a repeat joins b->rep, kept sorted and TG_BURST_MIN_MS apart */
@@ -491,7 +508,7 @@ static void gap_fill(struct tg_burst *b, const float *work, int64_t w0, int64_t 
 	if (hi > next - sep + 1)
 		hi = next - sep + 1;
 	at = mid;
-	ncc = best_match(b, b->view, work, w0, w1, lo, hi, -INFINITY, &gain, &at);
+	ncc = best_match(b, b->view, work, w0, w1, lo, hi, 0.0f, 0, &gain, &at);
 	if (ncc >= SCAN_NCC && gain >= TG_BURST_GAIN_DB)
 		add_repeat(b, at, ncc, gain, 1);
 }

@@ -71,10 +71,12 @@ struct tg_burst {
 	int64_t hist[TG_BURST_HIST]; /* the chain's latest shots, in time order (its rhythm) */
 	unsigned char hist_rhythm[TG_BURST_HIST]; /* ... found at a gap (not its evidence) */
 	int nhist;
-	/* the bank: entry k's views, the entries kept, the next to replace,
-	 * and the entry of the chain in progress (-1: none) */
+	/* the bank: entry k's views and when it last led a chain or matched a
+	 * shot (the least recently used makes room), the entries kept, and the
+	 * entry of the chain in progress (-1: none) */
 	struct tg_burst_view bank[TG_BURST_BANK][TG_BURST_VIEWS];
-	int nbank, bank_next, bank_current;
+	uint64_t bank_used[TG_BURST_BANK], bank_clock;
+	int nbank, bank_current;
 	float *ncc;                /* one scan's correlation, per lag (and its sort) */
 	float *dwork;              /* the scanned window through a view's filter */
 	size_t ncc_cap;
@@ -101,9 +103,11 @@ float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, in
  * best correlation among the matches at a shot's level (0 if none), its
  * gain and onset.  A later shot of a burst that is another recording of
  * the weapon than the chain's first shot, or of another weapon heard
- * earlier in the recording, matches there.
+ * earlier in the recording, matches there.  An entry matching at
+ * TG_BURST_BANK_NCC or better counts as used (the bank keeps the
+ * recordings still being fired).
  */
-float tg_burst_bank_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
+float tg_burst_bank_match(struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
 			  int64_t onset, float *gain_db, int64_t *at);
 
 /* The repeat nearest to onset within `near` samples, or -1; and dropping one. */

@@ -12,7 +12,9 @@
  *   1. refine the time to the sample (first sample within 20 dB of the
  *      event's own peak, see tg_onset_refine; outside a chain the later
  *      of that walk on the samples and on their first difference, since
- *      each errs only early);
+ *      each errs only early; inside a chain, where the previous shot's
+ *      ringing stops the walk at the new shot's peak, where the power
+ *      steps up most);
  *   2. measure features that a person can check on a spectrogram:
  *        peak_dbfs   peak sample level in the first 50 ms;
  *        clipped     samples at full scale, or repeated flat tops;
@@ -71,7 +73,11 @@
  *      to the walls and the air, and arrives 6 dB or more down) and carries
  *      energy above 2 kHz.  A repeat (scanned or tested) also needs its own
  *      score above -6: the match alone does not make a shot of an event
- *      that nothing else says is a blast.  Any other event (but a crack)
+ *      that nothing else says is a blast.  A candidate that the chain's
+ *      template rejects is tried against the bank (burst.h: the first
+ *      shots of earlier chains, a weapon's other recordings and other
+ *      weapons heard before): a match >= 0.6 at the chain's level is the
+ *      next shot too.  Any other event (but a crack)
  *      within 450 ms of a gunshot is an echo or the blast's own ringing, unless it is gunshot-like and
  *      stands >= 6 dB out of the tail.  Gunshots <= 200 ms apart form a
  *      burst;
@@ -125,8 +131,9 @@ struct tg_shot_event {
 	float harmonicity;    /* periodicity 20-120 ms after the onset, 0..1 (voice, music);
 	                         * measured for gunshot-like events and chain candidates only */
 	float strength;       /* onset strength, dB (onset.h) */
-	float repeat_ncc;     /* correlation with the chain's first shot (its better view), 0 if none */
-	float repeat_gain_db; /* level of that repeat against the first shot */
+	float repeat_ncc;     /* correlation with the chain's first shot (its better view), or
+	                       * with the bank entry that made it a shot; 0 if none */
+	float repeat_gain_db; /* level of that match against the chain's first shot */
 	float score;          /* gunshot score, > 0 means gunshot-like */
 	enum tg_shot_class cls;
 	enum tg_shot_basis basis;
