@@ -17,7 +17,7 @@
  * Automatic fire keeps its rate: a gap of about two of the chain's
  * intervals is looked at again at its middle, without the scan's chance
  * threshold (that threshold pays for trying every lag).
- * The bank keeps the first shots of the latest chains as templates after
+ * The bank keeps the first shots of earlier chains as templates after
  * their chains end: the weapons heard so far, and the recorded variants of
  * one weapon, which do not match each other (a burst whose first shot is
  * one recording and whose later shots are another).

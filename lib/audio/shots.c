@@ -346,8 +346,10 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 			if (rhythm)
 				e.basis = TG_SHOT_BY_RHYTHM;
 		} else if (tg_burst_within(c, onset)) {
-			/* inside the reverberation of a shot and not a repeat: a shot
-			 * only when gunshot-like and standing out of the tail */
+			/* inside the reverberation of a shot and not a repeat found
+			 * by the scan: a shot when it matches the chain's first shot
+			 * or a bank entry at a shot's level, or when it is
+			 * gunshot-like and stands out of the tail */
 			const int64_t min_gap = (int64_t)(TG_BURST_MIN_MS * s->rate / 1000.0);
 			int64_t at;
 			float gain, ncc = tg_burst_match(c, s->work, w0, w1, onset, &gain, &at);
