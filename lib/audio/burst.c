@@ -294,12 +294,14 @@ float tg_burst_bank_match(struct tg_burst *b, const float *work, int64_t w0, int
 
 	*gain_db = -120.0f;
 	*at = onset;
+	if (!(b->view[0].tt > 0.0))
+		return 0.0f;   /* a chain whose first shot is empty has no level to judge by */
 	for (int k = 0; k < b->nbank; k++) {
 		float g, to_chain;
 		int64_t a;
 		float ncc;
 
-		if (k == b->bank_current || !(b->bank[k][0].tt > 0.0) || !(b->view[0].tt > 0.0))
+		if (k == b->bank_current || !(b->bank[k][0].tt > 0.0))
 			continue;   /* the chain's own template (already tried), or an empty one */
 		/* the level is the chain's: its first shot against this entry's,
 		 * by the first difference (the one view whose filter they share) */

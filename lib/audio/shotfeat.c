@@ -60,7 +60,8 @@ static size_t walk_onset(const float *x, size_t lo, size_t from, size_t to, size
  * The onset of an event that arrives while a shot still rings: where the
  * power of the next STEP_POST_MS over the STEP_PRE_MS before steps up
  * most, at a stride of half a millisecond, over x[a, b) (indices into the
- * event window); fallback when no position has the history it needs.
+ * event window); SIZE_MAX when no position has the history it needs or
+ * any power before it (digital zeros).
  * The backward walk from the peak stops where the envelope falls under
  * twice the pre-event level, and inside a sustained blast that level is
  * the ringing itself: the walk ended at the new shot's peak, 20-30 ms
@@ -70,10 +71,10 @@ static size_t walk_onset(const float *x, size_t lo, size_t from, size_t to, size
 #define STEP_PRE_MS 10
 #define STEP_POST_MS 3
 
-static size_t step_onset(const float *x, size_t nx, size_t a, size_t b, size_t ms, size_t fallback)
+static size_t step_onset(const float *x, size_t nx, size_t a, size_t b, size_t ms)
 {
 	const size_t stride = ms / 2 ? ms / 2 : 1;
-	size_t j, q, best = fallback;
+	size_t j, q, best = SIZE_MAX;
 	double best_ratio = 0.0;
 
 	if (a < STEP_PRE_MS * ms)
@@ -115,9 +116,11 @@ int64_t tg_shot_onset(struct tg_shot_window *w, int64_t lo, int64_t from, int64_
 	size_t i, raw, dif;
 
 	if (in_chain) {
-		raw = walk_onset(w->x, l, f, t, ms);
-		return w->w0 + (int64_t)step_onset(w->x, (size_t)(w->w1 - w->w0), f > half ? f - half : 0,
-						   t > half ? t - half : t, ms, raw);
+		raw = step_onset(w->x, (size_t)(w->w1 - w->w0), f > half ? f - half : 0,
+				 t > half ? t - half : t, ms);
+		if (raw == SIZE_MAX)   /* nothing to step up from: the walk */
+			raw = walk_onset(w->x, l, f, t, ms);
+		return w->w0 + (int64_t)raw;
 	}
 	w->dx[0] = 0.0f;
 	for (i = 1; i < t; i++)

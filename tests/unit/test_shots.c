@@ -1298,6 +1298,8 @@ static int run_bursts(const struct burst_trial *bt, int *found, int *total, int 
 				      { bt->gun2 ? bt->gun2 : bt->gun, NULL, 0, 0, 0.0f } };
 	size_t n = (size_t)RATE * 6;
 	uint64_t seed = bt->seed;
+	const int fits = OPENING_SHOTS + bt->shots + 2 <= BURST_MAXT;
+	double head[3];
 	float *x;
 
 	*found = *total = *false_shots = *rhythm = *rhythm_right = 0;
@@ -1309,9 +1311,11 @@ static int run_bursts(const struct burst_trial *bt, int *found, int *total, int 
 	CHECK_INT(tg_test_load_snd(snd, 3, RATE), 0);
 	x = malloc(n * sizeof(*x));
 	CHECK(x != NULL);
-	CHECK(OPENING_SHOTS + bt->shots + 2 <= BURST_MAXT);
-	for (int b = 0; x && snd[0].x && snd[1].x && snd[2].x && b < 40 &&
-			OPENING_SHOTS + bt->shots + 2 <= BURST_MAXT; b++) {
+	CHECK(fits);
+	/* each recording at the burst's SNR by its own head level */
+	for (int k = 0; k < 3; k++)
+		head[k] = snd[k].x ? tg_test_head_rms(&snd[k], RATE) : 1.0;
+	for (int b = 0; x && snd[0].x && snd[1].x && snd[2].x && fits && b < 40; b++) {
 		struct tg_shots_result r;
 		double t[BURST_MAXT], snr = bt->snr + bt->snr_span * tg_test_rand(&seed);
 		long at = RATE + (long)(tg_test_rand(&seed) * RATE);
@@ -1324,7 +1328,7 @@ static int run_bursts(const struct burst_trial *bt, int *found, int *total, int 
 			const struct tg_test_snd *gun = j < 0 || (bt->gun2 && j % 2) ? &snd[2] : &snd[0];
 			long pos = j < 0 ? at - (long)((0.5 + 0.15 * -j) * RATE) : at;
 			double jit = bt->jitter_db > 0.0 ? (2.0 * tg_test_rand(&seed) - 1.0) * bt->jitter_db : 0.0;
-			float g = (float)(0.05 / tg_test_head_rms(gun, RATE) * pow(10.0, (snr + jit) / 20.0));
+			float g = (float)(0.05 / head[gun - snd] * pow(10.0, (snr + jit) / 20.0));
 
 			tg_test_mix(x, n, gun->x, gun->n, pos, g);
 			t[ns++] = (double)(pos + (long)gun->onset) / RATE;
