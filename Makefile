@@ -5,6 +5,7 @@
 #   make demo       install deps, build, run the demo on real sample media
 #   make fuzz       run the fuzzers for longer (FUZZ_SECONDS, default 300)
 #   make bench      run the benchmarks in bench/
+#   make shot-model refit the gunshot model (lib/audio/shotmodel_trees.h)
 
 CC      ?= cc
 PKGS    := libavformat libavcodec libavutil libswscale libswresample \
@@ -42,7 +43,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(O)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
 
 .PHONY: all deps check check-normal check-sanitize unit cli-tests demo fuzz \
-        fuzz-smoke bench clean valgrind
+        fuzz-smoke bench clean valgrind shot-model
 .DELETE_ON_ERROR:
 
 all: $(O)/testigo
@@ -131,6 +132,18 @@ demo: deps
 
 bench: all
 	@for b in bench/*; do [ -x "$$b" ] && TESTIGO=$(abspath $(O)/testigo) "$$b"; done
+
+# The gunshot model is fitted on the events the analyser finds in the
+# development half of the generated clips (docs/audio.md); run it twice
+# after a change to the features, since the model's own decisions shape
+# the bursts the next dump's events come from.
+SHOT_DUMP := $(O)/shot-events.csv
+shot-model: all
+	@./scripts/install-deps --train
+	rm -f $(O)/tests/test_shots
+	$(MAKE) $(O)/tests/test_shots
+	TG_SHOTS_CLIPS=200 TG_SHOTS_DUMP=$(SHOT_DUMP) $(O)/tests/test_shots >/dev/null
+	/usr/bin/python3 scripts/train-shot-model $(SHOT_DUMP) lib/audio/shotmodel_trees.h
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -27,8 +27,10 @@ const char cmd_shots_help[] =
 	"recording's own noise floor), each classified as gunshot, other impulse\n"
 	"(clap, drum, door, plosive) or echo by features a person can check on\n"
 	"the spectrogram (decay, ringing tail, low/high-frequency balance, jump\n"
-	"out of the background, periodicity); gunshots 60-200 ms apart form a\n"
-	"burst.  Times are on the media's presentation timeline, to the ms.\n"
+	"out of the background, periodicity), weighed by a rule score and a\n"
+	"model of shallow trees fitted on generated clips (both are in the JSON\n"
+	"features); gunshots 60-200 ms apart form a burst.  Times are on the\n"
+	"media's presentation timeline, to the ms.\n"
 	"Each shot gives its basis: own (its own features), repeat (it repeats\n"
 	"its burst's first shot, or the first shot of an earlier burst: another\n"
 	"recording of the weapon, or a weapon heard before) or rhythm (a weaker\n"
@@ -58,9 +60,10 @@ const char cmd_shots_help[] =
 	"                         echoes blue, cracks purple)\n"
 	"  --json                 one JSON document (docs/json.md)\n"
 	"\n"
-	"Accuracy and its limits: docs/audio.md.  The confidence is calibrated on\n"
-	"generated development clips (Platt scaling): shots given 0.9 were right\n"
-	"about 9 times in 10 on held-out clips; see docs/audio.md.\n"
+	"Accuracy and its limits: docs/audio.md.  The confidence is the model's\n"
+	"probability (a repeat's: its correlation, calibrated), fitted on\n"
+	"generated development clips: on held-out clips shots given 0.9 or more\n"
+	"were right at least 9 times in 10; see docs/audio.md.\n"
 	"Exit status: 0; 2 usage; 3 missing file, no audio, or not media; 4 case error.\n";
 
 /* Print the result document; text output gets the summary and a shots table. */

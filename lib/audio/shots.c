@@ -8,6 +8,7 @@
 
 #include "audio/burst.h"
 #include "audio/shotfeat.h"
+#include "audio/shotmodel.h"
 #include "util/error.h"
 
 #define RING_SECONDS 4.0
@@ -19,10 +20,9 @@
 #define STANDOUT_DB 6.0f   /* a gunshot-like event this far above the tail is a shot itself */
 #define REPEAT_NEAR_NCC 0.35f /* a candidate inside a chain that matches the template this well */
 #define SCAN_MATCH_MS 25.0 /* a candidate this close to a found repeat is that repeat */
-/* confidence calibration (Platt scaling fitted on 200 clips of the generated
- * development half for analyser v4; test_shots.c prints the reliability) */
-#define CONF_SCORE_A 0.439f
-#define CONF_SCORE_B 0.316f
+/* confidence of a repeat taken on its match alone (Platt scaling fitted on
+ * 200 clips of the generated development half for analyser v4; any other
+ * event's is the model's probability; test_shots.c prints the reliability) */
 #define CONF_NCC_A 10.128f
 #define CONF_NCC_B -3.785f
 #define REPEAT_MIN_HF_DB 3.0f /* a shot of a burst still carries blast energy above 2 kHz */
@@ -303,7 +303,8 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	if (e.score > 0.0f || tg_burst_within(&s->chain, onset))
 		e.harmonicity = tg_shot_periodicity(&win, onset);
 	e.score = tg_shot_score(&e);
-	e.cls = e.score > 0.0f ? TG_SHOT_GUNSHOT : TG_SHOT_IMPULSE;
+	e.logit = tg_shot_model_logit(&e);
+	e.cls = e.logit > 0.0f ? TG_SHOT_GUNSHOT : TG_SHOT_IMPULSE;
 	e.repeat_ncc = 0.0f;
 	e.repeat_gain_db = 0.0f;
 	if (forced < 0 && tg_shot_is_crack(&e)) {
@@ -379,9 +380,9 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	 * the generated clips: a repeat by its correlation, any other event
 	 * by its score; see docs/audio.md for the reliability table */
 	{
-		float pg = 1.0f / (1.0f + expf(-(CONF_SCORE_A * e.score + CONF_SCORE_B)));
+		float pg = 1.0f / (1.0f + expf(-e.logit));
 
-		if (e.cls == TG_SHOT_GUNSHOT && e.repeat_ncc > 0.0f && e.score <= 0.0f)
+		if (e.cls == TG_SHOT_GUNSHOT && e.repeat_ncc > 0.0f && e.logit <= 0.0f)
 			e.confidence = 1.0f / (1.0f + expf(-(CONF_NCC_A * e.repeat_ncc + CONF_NCC_B)));
 		else
 			e.confidence = e.cls == TG_SHOT_GUNSHOT ? pg : 1.0f - pg;

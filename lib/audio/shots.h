@@ -134,7 +134,11 @@ struct tg_shot_event {
 	float repeat_ncc;     /* correlation with the chain's first shot (its better view), or
 	                       * with the bank entry that made it a shot; 0 if none */
 	float repeat_gain_db; /* level of that match against the chain's first shot */
-	float score;          /* gunshot score, > 0 means gunshot-like */
+	float score;          /* the rule score, > 0 means gunshot-like (its terms:
+	                       * shotfeat.c, docs/audio.md) */
+	float logit;          /* the model's log-odds of a gunshot from the features
+	                       * above, the score among them (shotmodel.h); > 0 decides
+	                       * a gunshot by its own features */
 	enum tg_shot_class cls;
 	enum tg_shot_basis basis;
 	float confidence;     /* 0..1 that the class is right */

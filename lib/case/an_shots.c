@@ -159,6 +159,7 @@ const struct tg_spectro *tg_an_shots_spectro(struct tg_an_shots_state *s)
 static void emit_features(struct tg_out *o, const struct tg_shot_event *e)
 {
 	tg_out_begin(o, "features");
+	tg_out_num(o, "model_logit", e->logit, 2);
 	tg_out_num(o, "score", e->score, 2);
 	tg_out_num(o, "onset_strength_db", e->strength, 1);
 	tg_out_num(o, "snr_db", e->snr_db, 1);
@@ -270,7 +271,7 @@ int tg_an_shots_emit(struct tg_an_shots_state *s, struct tg_out *o)
 	tg_out_end(o);
 	tg_out_begin(o, "method");
 	tg_out_str(o, "detector", "band onset strength with adaptive floors; explainable "
-		   "gunshot score (docs/audio.md)");
+		   "rule score and a model of shallow trees over the features (docs/audio.md)");
 	tg_out_int(o, "rate_hz", TG_AN_SHOTS_RATE);
 	tg_out_num(o, "temp_c", s->p.temp_c, 1);
 	tg_out_num(o, "sound_speed_ms", tg_ranging_sound_speed(s->p.temp_c), 1);
@@ -282,8 +283,9 @@ int tg_an_shots_emit(struct tg_an_shots_state *s, struct tg_out *o)
 	tg_out_str(o, "ranging_assumptions", "d = dt c v / (v - c) for a microphone near the "
 		   "line of fire, constant bullet speed, still air; the slowest bullet and the "
 		   "longest interval (dt + onset_uncertainty_s) give the largest distance");
-	tg_out_str(o, "confidence", "Platt scaling of the gunshot score (or of a burst repeat's "
-		   "correlation) fitted on generated development clips (docs/audio.md)");
+	tg_out_str(o, "confidence", "the gunshot model's probability (a burst repeat's: Platt "
+		   "scaling of its correlation), fitted on generated development clips "
+		   "(docs/audio.md)");
 	tg_out_end(o);
 	free(rg);
 	return 0;
@@ -345,11 +347,11 @@ static int store(void *state, struct tg_store *st, long long item_id)
 	for (size_t i = 0; i < r->n_events; i++) {
 		const struct tg_shot_event *e = &r->events[i];
 		snprintf(details[i], sizeof(details[i]),
-			 "{\"score\":%.2f,\"onset_strength_db\":%.1f,\"snr_db\":%.1f,"
+			 "{\"model_logit\":%.2f,\"score\":%.2f,\"onset_strength_db\":%.1f,\"snr_db\":%.1f,"
 			 "\"centroid_hz\":%.0f,\"decay_ms\":%.0f,\"tail_db\":%.1f,"
 			 "\"jump_db\":%.1f,\"compactness\":%.2f,\"step_jump_db\":%.1f,"
 			 "\"harmonicity\":%.2f,\"repeat_ncc\":%.2f}",
-			 e->score, e->strength, e->snr_db, e->centroid_hz, e->decay_ms,
+			 e->logit, e->score, e->strength, e->snr_db, e->centroid_hz, e->decay_ms,
 			 e->tail_db, e->jump_db, e->compact, e->step_jump_db, e->harmonicity,
 			 e->repeat_ncc);
 		rows[i].item_id = item_id;
@@ -374,7 +376,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_shots = {
 	.name = "shots",
-	.version = "14",	/* 14: an event inside a chain starts where the power steps up, not where the walk from its peak stops, and matches the first shots of earlier chains too (the bank); 13: the bands a recording carries (a band-limited one is judged on those), the level floor follows a quiet recording, silence holds the trackers, DC is removed; 12: a gap of about two intervals in a burst is looked at again; 11: a burst's template is also matched whitened by the first shot's spectrum; 10: the distance range covers the onset times too; 9: a volley's cracks share one interval, a crack stands out by its steps; 8: supersonic cracks are a class of their own (7: a slow rise lowers the score) */
+	.version = "15",	/* 15: a gunshot is decided by a fitted model of its features (trees over the rule score and the rest; shotmodel.h); 14: an event inside a chain starts where the power steps up, not where the walk from its peak stops, and matches the first shots of earlier chains too (the bank); 13: the bands a recording carries (a band-limited one is judged on those), the level floor follows a quiet recording, silence holds the trackers, DC is removed; 12: a gap of about two intervals in a burst is looked at again; 11: a burst's template is also matched whitened by the first shot's spectrum; 10: the distance range covers the onset times too; 9: a volley's cracks share one interval, a crack stands out by its steps; 8: supersonic cracks are a class of their own (7: a slow rise lowers the score) */
 	.applies_to = "video,audio",
 	.create = create,
 	.result = result,

@@ -22,6 +22,9 @@
  * every event's features and label as CSV, and each true shot as a row of
  * class -1 (for calibration on the dev half and the study of misses);
  * TG_SHOTS_WRITE=dir writes the generated clips and their truth;
+ * TG_SHOTS_SPLIT=1 or 2 draws only the even- or odd-numbered negatives and
+ * backgrounds (fit the gunshot model on one, score it on the other: does
+ * it learn the physics or the sounds? docs/audio.md, twelfth round);
  * TG_SHOTS_CLIPS=N generates N clips a half instead of 24 (the halves keep
  * their seeds, so the first 24 are today's; 200 a half takes a minute and
  * gives figures with a third of the clip-to-clip noise).
@@ -36,6 +39,7 @@
 #include "audio/onset.h"
 #include "audio/ranging.h"
 #include "audio/shots.h"
+#include "audio/shotmodel.h"
 
 #define RATE 24000
 #define TOL 0.020
@@ -217,7 +221,7 @@ static FILE *dump_file(void)
 		f = fopen(p, "w");
 		if (f)
 			fprintf(f, "set,clip,snr,time,label,cls,score,strength,snr_db,rise_ms,centroid,"
-				"lf,hf,vhf,width,decay,tail,jump,harm,ncc,gain,peak,conf,compact,step,clipped\n");
+				"lf,hf,vhf,width,decay,tail,jump,harm,ncc,gain,peak,conf,compact,step,clipped,logit\n");
 	}
 	return f;
 }
@@ -239,17 +243,17 @@ static void dump_clip(const char *set, const char *name, double snr,
 			if (fabs(e->time_s - t[j]) <= TOL)
 				lab = 1;
 		fprintf(f, "%s,%s,%.1f,%.4f,%d,%d,%.3f,%.2f,%.2f,%.2f,%.0f,%.2f,%.2f,%.2f,%.3f,%.1f,"
-			"%.2f,%.2f,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f,%.2f,%d\n", set, name, snr, e->time_s, lab,
+			"%.2f,%.2f,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f,%.2f,%d,%.3f\n", set, name, snr, e->time_s, lab,
 			(int)e->cls, e->score, e->strength, e->snr_db, e->rise_ms, e->centroid_hz,
 			e->lf_db, e->hf_db, e->vhf_db, e->width, e->decay_ms, e->tail_db, e->jump_db,
 			e->harmonicity, e->repeat_ncc, e->repeat_gain_db, e->peak_dbfs, e->confidence,
-			e->compact, e->step_jump_db, e->clipped);
+			e->compact, e->step_jump_db, e->clipped, e->logit);
 	}
 	/* the truth too (class -1, no features), so that misses can be
 	 * studied offline */
 	for (j = 0; j < nt; j++)
 		fprintf(f, "%s,%s,%.1f,%.4f,1,-1%s\n", set, name, snr, t[j],
-			",,,,,,,,,,,,,,,,,,,");
+			",,,,,,,,,,,,,,,,,,,,");
 }
 
 struct summary {
@@ -435,10 +439,10 @@ static void test_conformance_clips(void)
 	/* regression guards (today's level, not the targets): at SNR >= 0 dB
 	 * precision 0.90, recall 0.82, F1 0.862, exact 3/9 clips; at >= 10 dB
 	 * F1 0.95; matched onsets within 20 ms */
-	CHECK(full.hi0.f1 >= 0.80);
-	CHECK(full.hi0.p >= 0.86);
-	CHECK(full.hi10.f1 >= 0.90);
-	CHECK(full.hi0.exact >= 0.2);
+	CHECK(full.hi0.f1 >= 0.84);
+	CHECK(full.hi0.p >= 0.92);
+	CHECK(full.hi10.f1 >= 0.94);
+	CHECK(full.hi0.exact >= 0.4);
 	CHECK(full.max_err <= 0.020);
 	CHECK(full.det <= 3 * full.tp);
 	/*
@@ -450,8 +454,8 @@ static void test_conformance_clips(void)
 	phone = run_conformance(cdir, c, n, &at_8khz);
 	printf("Recorded at 8 kHz against as they are (SNR >= 0 dB): F1 %.3f against %.3f\n",
 	       phone.hi0.f1, full.hi0.f1);
-	CHECK(phone.hi0.f1 >= 0.77);
-	CHECK(phone.hi0.r >= 0.72);
+	CHECK(phone.hi0.f1 >= 0.80);
+	CHECK(phone.hi0.r >= 0.74);
 	CHECK(phone.max_err <= 0.020);
 	/*
 	 * The same clips recorded 40 dB quieter: the same shots (the band
@@ -650,11 +654,24 @@ static void mix_with_echo(float *dst, size_t nd, const struct tg_test_snd *src, 
 	}
 }
 
+/* Recording i of n, or under TG_SHOTS_SPLIT=k its neighbour of split k
+ * (1: the even-numbered ones, 2: the odd). */
+static size_t pick_split(size_t i, size_t n)
+{
+	const char *e = getenv("TG_SHOTS_SPLIT");
+	int k = e ? atoi(e) : 0;
+
+	if (k != 1 && k != 2)
+		return i;
+	i = (i & ~(size_t)1) + (size_t)(k - 1);
+	return i < n ? i : (size_t)(k - 1);
+}
+
 /* One generated clip: fills x (n samples), truth times t, returns their number. */
 static int gen_clip(uint64_t *s, const struct arsenal *ars, double snr, int weapon, float *x,
 		    size_t n, double *t, int *bgi_out, int *echo_out, int *clip_out)
 {
-	const struct tg_test_snd *bg = &gen_bgs[(size_t)(tg_test_rand(s) * NELEM(gen_bgs)) % NELEM(gen_bgs)];
+	const struct tg_test_snd *bg = &gen_bgs[pick_split((size_t)(tg_test_rand(s) * NELEM(gen_bgs)) % NELEM(gen_bgs), NELEM(gen_bgs))];
 	int nt = 0, echo = tg_test_rand(s) < 0.3, clip = tg_test_rand(s) < 0.15;
 	double tt = 0.7 + tg_test_rand(s);
 	size_t st = (size_t)(tg_test_rand(s) * (double)bg->n);
@@ -682,8 +699,8 @@ static int gen_clip(uint64_t *s, const struct arsenal *ars, double snr, int weap
 				tt += 0.08 + 0.07 * tg_test_rand(s);
 			}
 		} else {
-			const struct tg_test_snd *ng = &gen_negs[(size_t)(tg_test_rand(s) * NELEM(gen_negs)) %
-							 NELEM(gen_negs)];
+			const struct tg_test_snd *ng = &gen_negs[pick_split((size_t)(tg_test_rand(s) * NELEM(gen_negs)) %
+							 NELEM(gen_negs), NELEM(gen_negs))];
 			double nr = tg_test_head_rms(ng, RATE);
 			float gn = (float)(0.05 / (nr + 1e-9) * pow(10.0, (snr + tg_test_rand(s) * 12.0 - 6.0) / 20.0));
 			mix_with_echo(x, n, ng, (long)(tt * RATE), gn, d, ge);
@@ -847,9 +864,9 @@ static void score_other_weapons(const char *set, uint64_t seed, const struct ars
  */
 static void test_unseen_weapons(void)
 {
-	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.856,
-	 * recall 0.688, F1 0.763; >= 10 dB F1 0.804) */
-	static const struct floors min = { 0.72, 0.80, 0.65, 0.75 };
+	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.845,
+	 * recall 0.851, F1 0.848; >= 10 dB F1 0.864) */
+	static const struct floors min = { 0.80, 0.80, 0.80, 0.82 };
 
 	if (extract_unseen() == 0 && tg_test_load_snd(unseen_guns, NELEM(unseen_guns), RATE) == 0)
 		score_other_weapons("unseen", 4004, &unseen_arsenal, "unseen weapons", &min);
@@ -866,9 +883,9 @@ static void test_unseen_weapons(void)
  */
 static void test_unseen_cube2(void)
 {
-	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.832,
-	 * recall 0.700, F1 0.760; >= 10 dB F1 0.803) */
-	static const struct floors min = { 0.72, 0.79, 0.66, 0.77 };
+	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.933,
+	 * recall 0.812, F1 0.869; >= 10 dB F1 0.894) */
+	static const struct floors min = { 0.83, 0.89, 0.77, 0.86 };
 
 	if (tg_test_load_snd(cube2_guns, NELEM(cube2_guns), RATE) == 0)
 		score_other_weapons("cube2", 3003, &cube2_arsenal, "Cube 2 weapons", &min);
@@ -898,12 +915,12 @@ static void test_phone_band(const struct summary *full)
 	/* the confidence was calibrated with every score term; here two may
 	 * be left out */
 	rel_print(&rl, "Confidence reliability (generated, held-out half in the phone band):");
-	/* a little below today's (24 clips: F1 0.737, precision 0.769, recall
-	 * 0.707; with the bands above the edge judged as silent, F1 0.659,
-	 * recall 0.578) */
-	CHECK(s0.f1 >= 0.70);
-	CHECK(s0.r >= 0.66);
-	CHECK(s0.p >= 0.72);
+	/* a little below today's (24 clips: F1 0.806, precision 0.867, recall
+	 * 0.753; version 12, with the bands above the edge judged as silent,
+	 * F1 0.659, recall 0.578) */
+	CHECK(s0.f1 >= 0.77);
+	CHECK(s0.r >= 0.71);
+	CHECK(s0.p >= 0.83);
 }
 
 static void test_generated_clips(void)
@@ -928,15 +945,16 @@ static void test_generated_clips(void)
 	 * Regression guards a little below what the detector achieves today
 	 * (the issue's targets, F1 >= 0.95 and 90 % exact counts, are printed
 	 * above as met or NOT met).  Held-out half at SNR >= 0 dB: precision
-	 * 0.889, recall 0.756, F1 0.817, exact 10 %; >= 10 dB: F1 0.849;
-	 * development half F1 0.797.
+	 * 0.961, recall 0.854, F1 0.904, exact 40 %; >= 10 dB: F1 0.933;
+	 * development half F1 0.897 (the gunshot model was fitted on 200 of
+	 * its clips).
 	 */
-	CHECK(h0.f1 >= 0.76);
-	CHECK(h0.p >= 0.84);
-	CHECK(h0.r >= 0.70);
-	CHECK(h10.f1 >= 0.79);
-	CHECK(h0.exact >= 0.10);
-	CHECK(d0.f1 >= 0.74);
+	CHECK(h0.f1 >= 0.87);
+	CHECK(h0.p >= 0.93);
+	CHECK(h0.r >= 0.82);
+	CHECK(h10.f1 >= 0.90);
+	CHECK(h0.exact >= 0.30);
+	CHECK(d0.f1 >= 0.86);
 	/* the confidence tracks correctness on the held-out half: confident
 	 * shots are right more often than unsure ones */
 	CHECK(rh.n[NREL - 1] + rh.n[NREL - 2] > 0 && rh.n[0] > 0);
@@ -1399,8 +1417,9 @@ static void test_low_frequency_bursts(void)
 
 	int rhythm, right;
 
-	/* the first difference alone finds 134-137 of these 199 shots (67-69 %), with 4 false */
-	check_bursts(&bt, "low-frequency bursts at 0-3 dB", 70, 5, &rhythm, &right);
+	/* the first difference alone finds 134-137 of these 199 shots (67-69 %), with 4 false;
+	 * version 15 (the gunshot model) 168 (84 %), 4 false */
+	check_bursts(&bt, "low-frequency bursts at 0-3 dB", 80, 5, &rhythm, &right);
 }
 
 /*
@@ -1418,8 +1437,9 @@ static void test_burst_gaps(void)
 
 	int rhythm = 0, right = 0;
 
-	/* without the gaps' second look: 251 of these 279 shots (90.0 %), 20 false */
-	if (check_bursts(&bt, "bursts with gaps at 10 dB", 91, 10, &rhythm, &right) < 0)
+	/* without the gaps' second look: 251 of these 279 shots (90.0 %), 20 false; version 15:
+	 * 277, none false */
+	if (check_bursts(&bt, "bursts with gaps at 10 dB", 95, 3, &rhythm, &right) < 0)
 		return;
 	/* and the shots it adds say so */
 	CHECK(rhythm >= 3);
@@ -1444,12 +1464,63 @@ static void test_recorded_variants(void)
 
 	int rhythm, right;
 
-	/* without the bank: 211 of these 319 shots (66 %), 9 false; with it 265 (83 %), 9 false */
-	check_bursts(&bt, "a weapon's two recordings at 10 dB", 78, 5, &rhythm, &right);
+	/* without the bank: 211 of these 319 shots (66 %), 9 false; with it 265 (83 %), 9 false;
+	 * with the gunshot model (version 15) 280 (88 %), none false */
+	check_bursts(&bt, "a weapon's two recordings at 10 dB", 84, 3, &rhythm, &right);
+}
+
+/*
+ * The gunshot model's table (shotmodel_trees.h, generated): fitted on the
+ * features in the order this build fills them in, finite where a band is
+ * not carried, and as constrained: a higher rule score never lowers the
+ * odds, more periodicity (a voice) never raises them.
+ */
+static void test_model_table(void)
+{
+	struct tg_shot_event e;
+	int i, rising = 1, falling = 1;
+	float prev;
+
+	CHECK(tg_shot_model_fits_features());
+	memset(&e, 0, sizeof(e));
+	e.strength = 6.0f;
+	e.snr_db = 10.0f;
+	e.rise_ms = 2.0f;
+	e.centroid_hz = 900.0f;
+	e.lf_db = 12.0f;
+	e.hf_db = NAN;
+	e.vhf_db = NAN;
+	e.width = 0.5f;
+	e.decay_ms = 250.0f;
+	e.tail_db = -5.0f;
+	e.jump_db = 8.0f;
+	CHECK(isfinite(tg_shot_model_logit(&e)));
+	e.hf_db = 6.0f;
+	e.vhf_db = 4.0f;
+	prev = -INFINITY;
+	for (i = 0; i <= 60; i++) {
+		float l;
+		e.score = -15.0f + 0.5f * (float)i;
+		l = tg_shot_model_logit(&e);
+		rising &= l >= prev;
+		prev = l;
+	}
+	CHECK(rising);
+	e.score = 1.0f;
+	prev = INFINITY;
+	for (i = 0; i <= 50; i++) {
+		float l;
+		e.harmonicity = 0.02f * (float)i;
+		l = tg_shot_model_logit(&e);
+		falling &= l <= prev;
+		prev = l;
+	}
+	CHECK(falling);
 }
 
 int main(void)
 {
+	RUN(test_model_table);
 	RUN(test_streaming_blocks);
 	RUN(test_carried_bands);
 	RUN(test_clipping);
