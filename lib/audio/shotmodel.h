@@ -22,7 +22,8 @@
 
 /* Log-odds that e is a gunshot, by its own features (> 0: a gunshot).
  * A band feature the recording does not carry (NAN) is missing: each
- * split sends it the way the fit found best. */
+ * split sends it where most of the fit's events went (the development
+ * clips carry every band, so no split has learnt from a missing one). */
 float tg_shot_model_logit(const struct tg_shot_event *e);
 
 /* 1 when the table was fitted on the features in the order this build

@@ -376,9 +376,10 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 			}
 		}
 	}
-	/* confidence, calibrated (Platt scaling) on the development half of
-	 * the generated clips: a repeat by its correlation, any other event
-	 * by its score; see docs/audio.md for the reliability table */
+	/* confidence, fitted on the development half of the generated clips:
+	 * a repeat the model alone would not take by its correlation (Platt
+	 * scaling), any other event by the model's probability; see
+	 * docs/audio.md for the reliability table */
 	{
 		float pg = 1.0f / (1.0f + expf(-e.logit));
 

@@ -45,7 +45,9 @@
  *                    the largest of the 3-30 ms before (a crack inside a
  *                    ringing blast stands out by its steps, not its peak);
  *   3. classify with an explainable score (shotfeat.c, tg_shot_score(): each
- *      feature adds or removes points for a documented physical reason);
+ *      feature adds or removes points for a documented physical reason)
+ *      and a model of shallow trees over the score and the features,
+ *      which decides (shotmodel.h);
  *      before that, a compact, bright, abrupt event that stands out is a
  *      supersonic crack (tg_shot_is_crack()): not a shot, not a chain's
  *      first shot, not an echo;
@@ -81,8 +83,8 @@
  *      within 450 ms of a gunshot is an echo or the blast's own ringing, unless it is gunshot-like and
  *      stands >= 6 dB out of the tail.  Gunshots <= 200 ms apart form a
  *      burst;
- *   6. confidence: calibrated (Platt scaling on generated development
- *      clips) from the score, or for a repeat from its correlation.
+ *   6. confidence: the gunshot model's probability (fitted on generated
+ *      development clips), or for a repeat its correlation (Platt scaling).
  *
  * Times are seconds on the caller's timeline: push() gives the time of the
  * block's first sample, so gaps and non-zero start times are honoured.
@@ -105,7 +107,7 @@ enum tg_shot_class {
 /* Why a gunshot is one (what an investigator weighs: a shot heard on its
  * own, or inferred from the burst it belongs to). */
 enum tg_shot_basis {
-	TG_SHOT_BY_SCORE = 0, /* its own features (the score), or not a gunshot */
+	TG_SHOT_BY_SCORE = 0, /* its own features (the model, shotmodel.h), or not a gunshot */
 	TG_SHOT_BY_REPEAT,    /* it repeats the burst's first shot (template match) */
 	TG_SHOT_BY_RHYTHM,    /* a weaker repeat, at a gap of the burst's rhythm */
 };

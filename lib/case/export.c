@@ -27,8 +27,8 @@ static const struct {
 	{ "brightness", "Median luma and share of dark pixels of one frame a second, used to "
 			"compare the footage with the sun's position." },
 	{ "shots", "Impulsive sounds detected on a spectral-flux onset function and classified "
-		   "as gunshots by an explainable score of physical features (rise time, "
-		   "bandwidth, decay); echoes and bursts grouped; supersonic cracks told apart "
+		   "as gunshots by physical features (rise time, bandwidth, decay), an "
+		   "explainable score and a model of shallow trees over both; echoes and bursts grouped; supersonic cracks told apart "
 		   "(not counted as shots) and paired with their muzzle blasts for crack-bang "
 		   "ranging." },
 	{ "vpdq", "vPDQ: PDQ perceptual hashes of one frame a second (Meta ThreatExchange "

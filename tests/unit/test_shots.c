@@ -253,7 +253,7 @@ static void dump_clip(const char *set, const char *name, double snr,
 	 * studied offline */
 	for (j = 0; j < nt; j++)
 		fprintf(f, "%s,%s,%.1f,%.4f,1,-1%s\n", set, name, snr, t[j],
-			",,,,,,,,,,,,,,,,,,,,");
+			",,,,,,,,,,,,,,,,,,,,,");
 }
 
 struct summary {
