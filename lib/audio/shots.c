@@ -139,7 +139,7 @@ void tg_shots_result_release(struct tg_shots_result *res)
 const char *tg_shots_basis_name(enum tg_shot_basis b)
 {
 	switch (b) {
-	case TG_SHOT_BY_SCORE: return "own";
+	case TG_SHOT_BY_OWN: return "own";
 	case TG_SHOT_BY_REPEAT: return "repeat";
 	case TG_SHOT_BY_RHYTHM: return "rhythm";
 	}
@@ -296,14 +296,17 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	e.echo_of = -1;
 	tg_shot_measure(&win, onset, k, &e);
 
-	/* periodicity of what follows the onset (it can only lower the score,
-	 * so it is measured only where it can change a decision: a gunshot-like
-	 * event, or a candidate repeat inside a chain) */
-	e.score = tg_shot_score(&e);
-	if (e.score > 0.0f || tg_burst_within(&s->chain, onset))
-		e.harmonicity = tg_shot_periodicity(&win, onset);
+	/* periodicity of what follows the onset (it can only lower the score
+	 * and the model's odds, so it is measured only where it can change a
+	 * decision: an event the score or the model calls a gunshot, or a
+	 * candidate repeat inside a chain) */
 	e.score = tg_shot_score(&e);
 	e.logit = tg_shot_model_logit(&e);
+	if (e.score > 0.0f || e.logit > 0.0f || tg_burst_within(&s->chain, onset)) {
+		e.harmonicity = tg_shot_periodicity(&win, onset);
+		e.score = tg_shot_score(&e);
+		e.logit = tg_shot_model_logit(&e);
+	}
 	e.cls = e.logit > 0.0f ? TG_SHOT_GUNSHOT : TG_SHOT_IMPULSE;
 	e.repeat_ncc = 0.0f;
 	e.repeat_gain_db = 0.0f;

@@ -107,7 +107,7 @@ enum tg_shot_class {
 /* Why a gunshot is one (what an investigator weighs: a shot heard on its
  * own, or inferred from the burst it belongs to). */
 enum tg_shot_basis {
-	TG_SHOT_BY_SCORE = 0, /* its own features (the model, shotmodel.h), or not a gunshot */
+	TG_SHOT_BY_OWN = 0, /* its own features (the model, shotmodel.h), or not a gunshot */
 	TG_SHOT_BY_REPEAT,    /* it repeats the burst's first shot (template match) */
 	TG_SHOT_BY_RHYTHM,    /* a weaker repeat, at a gap of the burst's rhythm */
 };

@@ -242,8 +242,10 @@ static void dump_clip(const char *set, const char *name, double snr,
 		for (j = 0; j < nt; j++)
 			if (fabs(e->time_s - t[j]) <= TOL)
 				lab = 1;
-		fprintf(f, "%s,%s,%.1f,%.4f,%d,%d,%.3f,%.2f,%.2f,%.2f,%.0f,%.2f,%.2f,%.2f,%.3f,%.1f,"
-			"%.2f,%.2f,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f,%.2f,%d,%.3f\n", set, name, snr, e->time_s, lab,
+		/* the features as the analyser holds them (%.9g: a float read back
+		 * exactly), since the model is fitted on them */
+		fprintf(f, "%s,%s,%.1f,%.4f,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,"
+			"%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%d,%.9g\n", set, name, snr, e->time_s, lab,
 			(int)e->cls, e->score, e->strength, e->snr_db, e->rise_ms, e->centroid_hz,
 			e->lf_db, e->hf_db, e->vhf_db, e->width, e->decay_ms, e->tail_db, e->jump_db,
 			e->harmonicity, e->repeat_ncc, e->repeat_gain_db, e->peak_dbfs, e->confidence,
@@ -654,24 +656,25 @@ static void mix_with_echo(float *dst, size_t nd, const struct tg_test_snd *src, 
 	}
 }
 
-/* Recording i of n, or under TG_SHOTS_SPLIT=k its neighbour of split k
- * (1: the even-numbered ones, 2: the odd). */
-static size_t pick_split(size_t i, size_t n)
+/* One of n recordings at random, or under TG_SHOTS_SPLIT=k one of split
+ * k's (1: the even-numbered ones, 2: the odd), each as likely. */
+static size_t pick(uint64_t *s, size_t n)
 {
 	const char *e = getenv("TG_SHOTS_SPLIT");
 	int k = e ? atoi(e) : 0;
+	size_t half;
 
-	if (k != 1 && k != 2)
-		return i;
-	i = (i & ~(size_t)1) + (size_t)(k - 1);
-	return i < n ? i : (size_t)(k - 1);
+	if ((k != 1 && k != 2) || n < 2)
+		return (size_t)(tg_test_rand(s) * (double)n) % n;
+	half = k == 1 ? (n + 1) / 2 : n / 2;
+	return 2 * ((size_t)(tg_test_rand(s) * (double)half) % half) + (size_t)(k - 1);
 }
 
 /* One generated clip: fills x (n samples), truth times t, returns their number. */
 static int gen_clip(uint64_t *s, const struct arsenal *ars, double snr, int weapon, float *x,
 		    size_t n, double *t, int *bgi_out, int *echo_out, int *clip_out)
 {
-	const struct tg_test_snd *bg = &gen_bgs[pick_split((size_t)(tg_test_rand(s) * NELEM(gen_bgs)) % NELEM(gen_bgs), NELEM(gen_bgs))];
+	const struct tg_test_snd *bg = &gen_bgs[pick(s, NELEM(gen_bgs))];
 	int nt = 0, echo = tg_test_rand(s) < 0.3, clip = tg_test_rand(s) < 0.15;
 	double tt = 0.7 + tg_test_rand(s);
 	size_t st = (size_t)(tg_test_rand(s) * (double)bg->n);
@@ -699,8 +702,7 @@ static int gen_clip(uint64_t *s, const struct arsenal *ars, double snr, int weap
 				tt += 0.08 + 0.07 * tg_test_rand(s);
 			}
 		} else {
-			const struct tg_test_snd *ng = &gen_negs[pick_split((size_t)(tg_test_rand(s) * NELEM(gen_negs)) %
-							 NELEM(gen_negs), NELEM(gen_negs))];
+			const struct tg_test_snd *ng = &gen_negs[pick(s, NELEM(gen_negs))];
 			double nr = tg_test_head_rms(ng, RATE);
 			float gn = (float)(0.05 / (nr + 1e-9) * pow(10.0, (snr + tg_test_rand(s) * 12.0 - 6.0) / 20.0));
 			mix_with_echo(x, n, ng, (long)(tt * RATE), gn, d, ge);
@@ -865,7 +867,7 @@ static void score_other_weapons(const char *set, uint64_t seed, const struct ars
 static void test_unseen_weapons(void)
 {
 	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.845,
-	 * recall 0.851, F1 0.848; >= 10 dB F1 0.864) */
+	 * recall 0.848, F1 0.846; >= 10 dB F1 0.860) */
 	static const struct floors min = { 0.80, 0.80, 0.80, 0.82 };
 
 	if (extract_unseen() == 0 && tg_test_load_snd(unseen_guns, NELEM(unseen_guns), RATE) == 0)
@@ -884,7 +886,7 @@ static void test_unseen_weapons(void)
 static void test_unseen_cube2(void)
 {
 	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.933,
-	 * recall 0.812, F1 0.869; >= 10 dB F1 0.894) */
+	 * recall 0.817, F1 0.871; >= 10 dB F1 0.897) */
 	static const struct floors min = { 0.83, 0.89, 0.77, 0.86 };
 
 	if (tg_test_load_snd(cube2_guns, NELEM(cube2_guns), RATE) == 0)
@@ -915,8 +917,8 @@ static void test_phone_band(const struct summary *full)
 	/* the confidence was calibrated with every score term; here two may
 	 * be left out */
 	rel_print(&rl, "Confidence reliability (generated, held-out half in the phone band):");
-	/* a little below today's (24 clips: F1 0.806, precision 0.867, recall
-	 * 0.753; version 12, with the bands above the edge judged as silent,
+	/* a little below today's (24 clips: F1 0.816, precision 0.873, recall
+	 * 0.767; version 12, with the bands above the edge judged as silent,
 	 * F1 0.659, recall 0.578) */
 	CHECK(s0.f1 >= 0.77);
 	CHECK(s0.r >= 0.71);
@@ -945,8 +947,8 @@ static void test_generated_clips(void)
 	 * Regression guards a little below what the detector achieves today
 	 * (the issue's targets, F1 >= 0.95 and 90 % exact counts, are printed
 	 * above as met or NOT met).  Held-out half at SNR >= 0 dB: precision
-	 * 0.961, recall 0.854, F1 0.904, exact 40 %; >= 10 dB: F1 0.933;
-	 * development half F1 0.897 (the gunshot model was fitted on 200 of
+	 * 0.950, recall 0.864, F1 0.905, exact 40 %; >= 10 dB: F1 0.934;
+	 * development half F1 0.892 (the gunshot model was fitted on 200 of
 	 * its clips).
 	 */
 	CHECK(h0.f1 >= 0.87);
@@ -1076,6 +1078,7 @@ static void check_blocks(const float *x, size_t n, size_t block, double first_s,
 		CHECK_NEAR(q->time_s, p->time_s, 1e-9);
 		CHECK_INT(q->cls, p->cls);
 		CHECK_NEAR(q->score, p->score, 1e-6);
+		CHECK_NEAR(q->logit, p->logit, 1e-6);
 		CHECK_NEAR(q->width, p->width, 1e-6);
 		CHECK(isnan(q->vhf_db) == isnan(p->vhf_db));
 		if (!isnan(p->vhf_db))
@@ -1418,7 +1421,7 @@ static void test_low_frequency_bursts(void)
 	int rhythm, right;
 
 	/* the first difference alone finds 134-137 of these 199 shots (67-69 %), with 4 false;
-	 * version 15 (the gunshot model) 168 (84 %), 4 false */
+	 * version 15 (the gunshot model) 166 (83 %), 8 false */
 	check_bursts(&bt, "low-frequency bursts at 0-3 dB", 80, 5, &rhythm, &right);
 }
 
@@ -1465,7 +1468,7 @@ static void test_recorded_variants(void)
 	int rhythm, right;
 
 	/* without the bank: 211 of these 319 shots (66 %), 9 false; with it 265 (83 %), 9 false;
-	 * with the gunshot model (version 15) 280 (88 %), none false */
+	 * with the gunshot model (version 15) 284 (89 %), none false */
 	check_bursts(&bt, "a weapon's two recordings at 10 dB", 84, 3, &rhythm, &right);
 }
 
