@@ -5,7 +5,8 @@
 #   make demo       install deps, build, run the demo on real sample media
 #   make fuzz       run the fuzzers for longer (FUZZ_SECONDS, default 300)
 #   make bench      run the benchmarks in bench/
-#   make shot-model refit the gunshot model (lib/audio/shotmodel_trees.h)
+#   make shot-model refit the gunshot models (lib/audio/*model_trees.h;
+#                   SHOT_MODELS=chain: the chain model only)
 
 CC      ?= cc
 PKGS    := libavformat libavcodec libavutil libswscale libswresample \
@@ -146,7 +147,7 @@ shot-model: all
 	@# change to the features is what the refit is for
 	rm -f $(SHOT_DUMP)
 	-TG_SHOTS_CLIPS=200 TG_SHOTS_DUMP=$(SHOT_DUMP) $(O)/tests/test_shots >/dev/null
-	scripts/train-shot-model $(SHOT_DUMP) lib/audio/shotmodel_trees.h
+	scripts/train-shot-model $(if $(SHOT_MODELS),--only $(SHOT_MODELS)) $(SHOT_DUMP) lib/audio
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -286,14 +286,15 @@ float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, in
 	return match_near(b, b->view, work, w0, w1, onset, 0.0f, 0, gain_db, at);
 }
 
-float tg_burst_bank_match(struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
-			  int64_t onset, float *gain_db, int64_t *at)
+float tg_burst_bank_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
+			  int64_t onset, float *gain_db, int64_t *at, int *entry)
 {
 	float best = 0.0f;
 	int used = -1;
 
 	*gain_db = -120.0f;
 	*at = onset;
+	*entry = -1;
 	if (!(b->view[0].tt > 0.0))
 		return 0.0f;   /* a chain whose first shot is empty has no level to judge by */
 	for (int k = 0; k < b->nbank; k++) {
@@ -314,9 +315,14 @@ float tg_burst_bank_match(struct tg_burst *b, const float *work, int64_t w0, int
 			*at = a;
 		}
 	}
-	if (used >= 0 && best >= TG_BURST_BANK_NCC)
-		b->bank_used[used] = ++b->bank_clock;   /* its recording is still being fired */
+	*entry = used;
 	return best;
+}
+
+void tg_burst_bank_fired(struct tg_burst *b, int entry)
+{
+	if (entry >= 0 && entry < b->nbank)
+		b->bank_used[entry] = ++b->bank_clock;
 }
 
 /*

@@ -101,14 +101,16 @@ float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, in
 /*
  * The same for the bank's templates other than the chain in progress: the
  * best correlation among the matches at a shot's level (0 if none), its
- * gain and onset.  A later shot of a burst that is another recording of
- * the weapon than the chain's first shot, or of another weapon heard
- * earlier in the recording, matches there.  An entry matching at
- * TG_BURST_BANK_NCC or better counts as used (the bank keeps the
- * recordings still being fired).
+ * gain, onset and entry (-1 if none).  A later shot of a burst that is
+ * another recording of the weapon than the chain's first shot, or of
+ * another weapon heard earlier in the recording, matches there.  Looking
+ * changes nothing: tg_burst_bank_fired() tells the bank that an entry's
+ * recording was fired again (the bank keeps the recordings still being
+ * fired).
  */
-float tg_burst_bank_match(struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
-			  int64_t onset, float *gain_db, int64_t *at);
+float tg_burst_bank_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
+			  int64_t onset, float *gain_db, int64_t *at, int *entry);
+void tg_burst_bank_fired(struct tg_burst *b, int entry);
 
 /* The repeat nearest to onset within `near` samples, or -1; and dropping one. */
 int tg_burst_nearest(const struct tg_burst *b, int64_t onset, int64_t near);

@@ -29,6 +29,10 @@
 #define REPEAT_SURE_NCC 0.5f  /* ... unless its waveform matches this well (the floor rises in a burst) */
 #define DC_BLOCK_HZ 0.5        /* the DC blocker's corner (dc_block()) */
 #define REPEAT_MIN_SCORE -6.0f /* a repeat whose own features all say "not a blast" is not taken on the match alone */
+/* the chain model adds a shot the chain's rules call an echo when it
+ * says a shot is likelier than not (measured at 0, 0.5 and 1: 0 is as
+ * good or better on every set, docs/audio.md, thirteenth round) */
+#define CHAIN_MIN_LOGIT 0.0f
 
 struct anchor {
 	int64_t idx;
@@ -142,6 +146,7 @@ const char *tg_shots_basis_name(enum tg_shot_basis b)
 	case TG_SHOT_BY_OWN: return "own";
 	case TG_SHOT_BY_REPEAT: return "repeat";
 	case TG_SHOT_BY_RHYTHM: return "rhythm";
+	case TG_SHOT_BY_CHAIN: return "chain";
 	}
 	return "unknown";
 }
@@ -236,6 +241,66 @@ static int64_t take_repeat(struct tg_shots *s, struct tg_shot_event *e, int64_t 
 }
 
 /*
+ * A candidate inside the reverberation of a shot and not a repeat found by
+ * the scan: a shot when it matches the chain's first shot or a bank entry
+ * at a shot's level, when it is gunshot-like and stands out of the tail,
+ * or when the chain model says a further shot; else an echo.  Returns its
+ * onset (a repeat's is where its template matches best).  The bank and
+ * the chain model are consulted only where they decide (the bank's
+ * correlations are the costly part), so an event's chain features are
+ * there exactly when the chain model judged it.
+ */
+static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int64_t w0, int64_t w1,
+			       int64_t onset)
+{
+	struct tg_burst *c = &s->chain;
+	const int64_t min_gap = (int64_t)(TG_BURST_MIN_MS * s->rate / 1000.0);
+	int64_t at;
+	float gain, ncc = tg_burst_match(c, s->work, w0, w1, onset, &gain, &at);
+	int entry, near;
+
+	e->repeat_ncc = ncc;
+	e->repeat_gain_db = gain;
+	if (ncc >= REPEAT_NEAR_NCC && gain >= TG_BURST_GAIN_DB &&
+	    (!lacks_hf(e) || ncc >= REPEAT_SURE_NCC) && e->score > REPEAT_MIN_SCORE &&
+	    at - c->last >= min_gap)   /* the chain's first shot again, at its level */
+		return take_repeat(s, e, at, ncc, gain);
+	if (e->cls == TG_SHOT_GUNSHOT && e->jump_db >= STANDOUT_DB)
+		return onset;          /* a gunshot of its own, out of the tail */
+	if (e->score > REPEAT_MIN_SCORE) {
+		/* another recording heard before, at a shot's level (a weapon's
+		 * recorded variants do not match each other) */
+		int64_t bank_at;
+		float bank_gain, bank_ncc = tg_burst_bank_match(c, s->work, w0, w1, onset, &bank_gain,
+							       &bank_at, &entry);
+
+		if (bank_ncc >= TG_BURST_BANK_NCC) {
+			tg_burst_bank_fired(c, entry);
+			if (bank_at - c->last >= min_gap)
+				return take_repeat(s, e, bank_at, bank_ncc, bank_gain);
+		}
+		/* no template takes it, but what the chain knows may say a
+		 * further shot: another recording of the weapon, timed at its
+		 * own onset; a repeat the scan found within a burst's least
+		 * interval of it is this shot */
+		e->gap_ms = (float)((double)(onset - c->last) * 1000.0 / s->rate);
+		e->bank_ncc = bank_ncc;
+		e->bank_gain_db = bank_gain;
+		e->chain_logit = tg_shot_chain_logit(e);
+		if (e->chain_logit > CHAIN_MIN_LOGIT && onset - c->last >= min_gap) {
+			while ((near = tg_burst_nearest(c, onset, min_gap)) >= 0)
+				tg_burst_drop(c, near);
+			onset = take_repeat(s, e, onset, ncc, gain);
+			e->basis = TG_SHOT_BY_CHAIN;
+			return onset;
+		}
+	}
+	e->cls = TG_SHOT_ECHO;
+	e->echo_of = c->leader;
+	return onset;
+}
+
+/*
  * Measure one candidate frame k; the ring holds what is needed (or all
  * there is).  forced >= 0: a repeat found by the chain scan, with its onset
  * already known (no refinement, always a shot of the chain).
@@ -294,6 +359,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 
 	e.time_s = time_of(s, onset);
 	e.echo_of = -1;
+	e.gap_ms = e.bank_ncc = e.bank_gain_db = e.chain_logit = NAN;
 	tg_shot_measure(&win, onset, k, &e);
 
 	/* periodicity of what follows the onset (it can only lower the score
@@ -350,33 +416,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 			if (rhythm)
 				e.basis = TG_SHOT_BY_RHYTHM;
 		} else if (tg_burst_within(c, onset)) {
-			/* inside the reverberation of a shot and not a repeat found
-			 * by the scan: a shot when it matches the chain's first shot
-			 * or a bank entry at a shot's level, or when it is
-			 * gunshot-like and stands out of the tail */
-			const int64_t min_gap = (int64_t)(TG_BURST_MIN_MS * s->rate / 1000.0);
-			int64_t at;
-			float gain, ncc = tg_burst_match(c, s->work, w0, w1, onset, &gain, &at);
-
-			e.repeat_ncc = ncc;
-			e.repeat_gain_db = gain;
-			if (ncc >= REPEAT_NEAR_NCC && gain >= TG_BURST_GAIN_DB &&
-			    (!lacks_hf(&e) || ncc >= REPEAT_SURE_NCC) && e.score > REPEAT_MIN_SCORE &&
-			    at - c->last >= min_gap) {
-				/* the chain's first shot again, at its level: the next shot */
-				onset = take_repeat(s, &e, at, ncc, gain);
-			} else if (!(e.cls == TG_SHOT_GUNSHOT && e.jump_db >= STANDOUT_DB)) {
-				/* another recording heard before, at a shot's level (a
-				 * weapon's recorded variants do not match each other) */
-				if (e.score > REPEAT_MIN_SCORE &&
-				    (ncc = tg_burst_bank_match(c, s->work, w0, w1, onset, &gain, &at)) >=
-				    TG_BURST_BANK_NCC && at - c->last >= min_gap) {
-					onset = take_repeat(s, &e, at, ncc, gain);
-				} else {
-					e.cls = TG_SHOT_ECHO;
-					e.echo_of = c->leader;
-				}
-			}
+			onset = decide_in_chain(s, &e, w0, w1, onset);
 		}
 	}
 	/* confidence, fitted on the development half of the generated clips:
@@ -385,8 +425,13 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	 * docs/audio.md for the reliability table */
 	{
 		float pg = 1.0f / (1.0f + expf(-e.logit));
+		float pc = 1.0f / (1.0f + expf(-e.chain_logit));
 
-		if (e.cls == TG_SHOT_GUNSHOT && e.repeat_ncc > 0.0f && e.logit <= 0.0f)
+		if (e.basis == TG_SHOT_BY_CHAIN)
+			e.confidence = pc;
+		else if (e.cls == TG_SHOT_ECHO && !isnan(e.chain_logit))
+			e.confidence = 1.0f - pc;
+		else if (e.cls == TG_SHOT_GUNSHOT && e.repeat_ncc > 0.0f && e.logit <= 0.0f)
 			e.confidence = 1.0f / (1.0f + expf(-(CONF_NCC_A * e.repeat_ncc + CONF_NCC_B)));
 		else
 			e.confidence = e.cls == TG_SHOT_GUNSHOT ? pg : 1.0f - pg;

@@ -176,6 +176,9 @@ static void emit_features(struct tg_out *o, const struct tg_shot_event *e)
 	tg_out_num(o, "step_jump_db", e->step_jump_db, 1);
 	tg_out_num(o, "harmonicity", e->harmonicity, 2);
 	tg_out_num(o, "repeat_ncc", e->repeat_ncc, 2);
+	tg_out_num(o, "chain_gap_ms", e->gap_ms, 1);
+	tg_out_num(o, "bank_ncc", e->bank_ncc, 2);
+	tg_out_num(o, "chain_logit", e->chain_logit, 2);
 	tg_out_end(o);
 }
 
@@ -271,7 +274,7 @@ int tg_an_shots_emit(struct tg_an_shots_state *s, struct tg_out *o)
 	tg_out_end(o);
 	tg_out_begin(o, "method");
 	tg_out_str(o, "detector", "band onset strength with adaptive floors; explainable "
-		   "rule score and a model of shallow trees over the features (docs/audio.md)");
+		   "rule score and models of shallow trees over the features (docs/audio.md)");
 	tg_out_int(o, "rate_hz", TG_AN_SHOTS_RATE);
 	tg_out_num(o, "temp_c", s->p.temp_c, 1);
 	tg_out_num(o, "sound_speed_ms", tg_ranging_sound_speed(s->p.temp_c), 1);
@@ -283,9 +286,9 @@ int tg_an_shots_emit(struct tg_an_shots_state *s, struct tg_out *o)
 	tg_out_str(o, "ranging_assumptions", "d = dt c v / (v - c) for a microphone near the "
 		   "line of fire, constant bullet speed, still air; the slowest bullet and the "
 		   "longest interval (dt + onset_uncertainty_s) give the largest distance");
-	tg_out_str(o, "confidence", "the gunshot model's probability (a burst repeat's: Platt "
-		   "scaling of its correlation), fitted on generated development clips "
-		   "(docs/audio.md)");
+	tg_out_str(o, "confidence", "the gunshot model's probability (inside a burst the chain "
+		   "model's; a burst repeat's: Platt scaling of its correlation), fitted on "
+		   "generated development clips (docs/audio.md)");
 	tg_out_end(o);
 	free(rg);
 	return 0;
@@ -346,14 +349,21 @@ static int store(void *state, struct tg_store *st, long long item_id)
 	}
 	for (size_t i = 0; i < r->n_events; i++) {
 		const struct tg_shot_event *e = &r->events[i];
+		char chain[24];
+
+		/* outside a chain the chain model says nothing: null, as in the JSON */
+		if (isfinite(e->chain_logit))
+			snprintf(chain, sizeof(chain), "%.2f", e->chain_logit);
+		else
+			snprintf(chain, sizeof(chain), "null");
 		snprintf(details[i], sizeof(details[i]),
 			 "{\"model_logit\":%.2f,\"score\":%.2f,\"onset_strength_db\":%.1f,\"snr_db\":%.1f,"
 			 "\"centroid_hz\":%.0f,\"decay_ms\":%.0f,\"tail_db\":%.1f,"
 			 "\"jump_db\":%.1f,\"compactness\":%.2f,\"step_jump_db\":%.1f,"
-			 "\"harmonicity\":%.2f,\"repeat_ncc\":%.2f}",
+			 "\"harmonicity\":%.2f,\"repeat_ncc\":%.2f,\"chain_logit\":%s}",
 			 e->logit, e->score, e->strength, e->snr_db, e->centroid_hz, e->decay_ms,
 			 e->tail_db, e->jump_db, e->compact, e->step_jump_db, e->harmonicity,
-			 e->repeat_ncc);
+			 e->repeat_ncc, chain);
 		rows[i].item_id = item_id;
 		rows[i].time_s = e->time_s;
 		rows[i].cls = tg_shots_class_name(e->cls);
@@ -376,7 +386,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_shots = {
 	.name = "shots",
-	.version = "16",	/* 16: the model refitted with the physical directions of the score's terms as constraints, on the features as the analyser holds them, and what it calls a gunshot is checked for periodicity; 15: a gunshot is decided by a fitted model of its features (trees over the rule score and the rest; shotmodel.h); 14: an event inside a chain starts where the power steps up, not where the walk from its peak stops, and matches the first shots of earlier chains too (the bank); 13: the bands a recording carries (a band-limited one is judged on those), the level floor follows a quiet recording, silence holds the trackers, DC is removed; 12: a gap of about two intervals in a burst is looked at again; 11: a burst's template is also matched whitened by the first shot's spectrum; 10: the distance range covers the onset times too; 9: a volley's cracks share one interval, a crack stands out by its steps; 8: supersonic cracks are a class of their own (7: a slow rise lowers the score) */
+	.version = "17",	/* 17: inside a burst, a candidate its templates do not match is decided by a second fitted model (the chain model) from its features, its matches and the time since the burst's latest shot (basis "chain"); 16: the model refitted with the physical directions of the score's terms as constraints, on the features as the analyser holds them, and what it calls a gunshot is checked for periodicity; 15: a gunshot is decided by a fitted model of its features (trees over the rule score and the rest; shotmodel.h); 14: an event inside a chain starts where the power steps up, not where the walk from its peak stops, and matches the first shots of earlier chains too (the bank); 13: the bands a recording carries (a band-limited one is judged on those), the level floor follows a quiet recording, silence holds the trackers, DC is removed; 12: a gap of about two intervals in a burst is looked at again; 11: a burst's template is also matched whitened by the first shot's spectrum; 10: the distance range covers the onset times too; 9: a volley's cracks share one interval, a crack stands out by its steps; 8: supersonic cracks are a class of their own (7: a slow rise lowers the score) */
 	.applies_to = "video,audio",
 	.create = create,
 	.result = result,

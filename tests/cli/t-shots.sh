@@ -88,7 +88,7 @@ need = {"count", "shots", "events", "ranging", "bursts", "first_shot_s", "last_s
 ok = need <= set(d) and d["count"] == len(d["shots"])
 for s in d["shots"]:
     ok = ok and {"time_s", "confidence", "peak_dbfs", "clipped", "burst", "basis"} <= set(s)
-    ok = ok and s["basis"] in ("own", "repeat", "rhythm")
+    ok = ok and s["basis"] in ("own", "repeat", "chain", "rhythm")
 for e in d["events"]:
     ok = ok and e["class"] in ("gunshot", "impulse", "echo", "crack")
 sys.exit(0 if ok else 1)
@@ -99,6 +99,17 @@ d = json.load(open(sys.argv[1]))
 truth = [float(r["shot_time_s"]) for r in csv.DictReader(open(sys.argv[2])) if r["clip"] == "ps02.mp4"]
 t = [s["time_s"] for s in d["shots"]]
 sys.exit(0 if all(any(abs(a - b) <= 0.02 for a in t) for b in truth) else 1)
+PY
+	# (the unit tests show the chain model's shots: test_recorded_variants)
+	check "ps02: the chain model speaks for candidates inside a burst only" python3 - out <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ev = d["events"]
+inside = [e for e in ev if e["features"]["chain_logit"] is not None]
+ok = inside and len(inside) < len(ev)
+ok = ok and all(isinstance(e["features"]["chain_gap_ms"], float) for e in inside)
+ok = ok and all(e["features"]["chain_gap_ms"] is None for e in ev if e not in inside)
+sys.exit(0 if ok else 1)
 PY
 	expect 0 "shots --json on ps07" tg shots --json "$C/shots/ps07.mp4"
 	check "ps07: a burst shot in a gap is found by the burst's rhythm, and is a labelled shot" python3 - out "$C/shots.csv" <<'PY'
