@@ -34,7 +34,7 @@ const char cmd_shots_help[] =
 	"Each shot gives its basis: own (its own features), repeat (it repeats\n"
 	"its burst's first shot, or the first shot of an earlier burst: another\n"
 	"recording of the weapon, or a weapon heard before), chain (inside a\n"
-	"burst's reverberation, matching no template, but a second model over\n"
+	"burst's reverberation, taken by no template, but a second model over\n"
 	"its features, its matches and the time since the burst's last shot says\n"
 	"a further shot rather than an echo) or rhythm (a weaker repeat where the\n"
 	"burst's rhythm left a gap of about two intervals: the weakest evidence).\n"

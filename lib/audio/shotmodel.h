@@ -3,8 +3,8 @@
  *
  * Two gradient-boosted ensembles of shallow trees, fitted by
  * scripts/train-shot-model (scikit-learn) on the development half of the
- * generated clips and written out as tables (shotmodel_trees.h); this
- * file only walks them.
+ * generated clips and written out as tables (shotmodel_trees.h,
+ * chainmodel_trees.h); this file only walks them.
  *
  * The event model decides an event by its own features, the rule score
  * (tg_shot_score()) among them.  Why a fitted model over the hand-set

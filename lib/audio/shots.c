@@ -235,7 +235,8 @@ static int64_t take_repeat(struct tg_shots *s, struct tg_shot_event *e, int64_t 
 	e->time_s = time_of(s, at);
 	if (at > s->last_onset)
 		s->last_onset = at;
-	take_onset(s, at);
+	if (!onset_taken(s, at))
+		take_onset(s, at);
 	e->cls = TG_SHOT_GUNSHOT;
 	return at;
 }
@@ -247,8 +248,10 @@ static int64_t take_repeat(struct tg_shots *s, struct tg_shot_event *e, int64_t 
  * or when the chain model says a further shot; else an echo.  Returns its
  * onset (a repeat's is where its template matches best).  The bank and
  * the chain model are consulted only where they decide (the bank's
- * correlations are the costly part), so an event's chain features are
- * there exactly when the chain model judged it.
+ * correlations are the costly part): the chain model judges a candidate
+ * with a score above -6 that neither the template nor the bank takes and
+ * that comes at least a burst's least interval after the chain's latest
+ * shot, and an event's chain features are there exactly when it did.
  */
 static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int64_t w0, int64_t w1,
 			       int64_t onset)
@@ -275,24 +278,27 @@ static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int6
 							       &bank_at, &entry);
 
 		if (bank_ncc >= TG_BURST_BANK_NCC) {
+			/* a recording heard before: the next shot, or the last
+			 * one's ringing when it lines up too close to it */
 			tg_burst_bank_fired(c, entry);
 			if (bank_at - c->last >= min_gap)
 				return take_repeat(s, e, bank_at, bank_ncc, bank_gain);
-		}
-		/* no template takes it, but what the chain knows may say a
-		 * further shot: another recording of the weapon, timed at its
-		 * own onset; a repeat the scan found within a burst's least
-		 * interval of it is this shot */
-		e->gap_ms = (float)((double)(onset - c->last) * 1000.0 / s->rate);
-		e->bank_ncc = bank_ncc;
-		e->bank_gain_db = bank_gain;
-		e->chain_logit = tg_shot_chain_logit(e);
-		if (e->chain_logit > CHAIN_MIN_LOGIT && onset - c->last >= min_gap) {
-			while ((near = tg_burst_nearest(c, onset, min_gap)) >= 0)
-				tg_burst_drop(c, near);
-			onset = take_repeat(s, e, onset, ncc, gain);
-			e->basis = TG_SHOT_BY_CHAIN;
-			return onset;
+		} else if (onset - c->last >= min_gap) {
+			/* no template takes it, but what the chain knows may say
+			 * a further shot: another recording of the weapon, timed
+			 * at its own onset; a repeat the scan found within a
+			 * burst's least interval of it is this shot */
+			e->gap_ms = (float)((double)(onset - c->last) * 1000.0 / s->rate);
+			e->bank_ncc = bank_ncc;
+			e->bank_gain_db = bank_gain;
+			e->chain_logit = tg_shot_chain_logit(e);
+			if (e->chain_logit > CHAIN_MIN_LOGIT) {
+				while ((near = tg_burst_nearest(c, onset, min_gap)) >= 0)
+					tg_burst_drop(c, near);
+				onset = take_repeat(s, e, onset, ncc, gain);
+				e->basis = TG_SHOT_BY_CHAIN;
+				return onset;
+			}
 		}
 	}
 	e->cls = TG_SHOT_ECHO;
@@ -420,9 +426,10 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 		}
 	}
 	/* confidence, fitted on the development half of the generated clips:
-	 * a repeat the model alone would not take by its correlation (Platt
-	 * scaling), any other event by the model's probability; see
-	 * docs/audio.md for the reliability table */
+	 * what the chain model judged by its probability, a repeat the event
+	 * model alone would not take by its correlation (Platt scaling), any
+	 * other event by the event model's probability; see docs/audio.md for
+	 * the reliability table */
 	{
 		float pg = 1.0f / (1.0f + expf(-e.logit));
 		float pc = 1.0f / (1.0f + expf(-e.chain_logit));

@@ -81,15 +81,16 @@
  *      weapons heard before): a match >= 0.6 at the chain's level is the
  *      next shot too.  Any other event (but a crack)
  *      within 450 ms of a gunshot is an echo or the blast's own ringing,
- *      unless it is gunshot-like and stands >= 6 dB out of the tail, or
- *      the chain model (shotmodel.h: its features, its matches with the
- *      template and the bank and their levels, the time since the chain's
- *      latest shot) gives a further shot odds of e:1 or better and it comes
- *      >= 55 ms after that shot (another recording of the weapon, which no
- *      template matches).  Gunshots <= 200 ms apart form a burst;
+ *      unless it is gunshot-like and stands >= 6 dB out of the tail, or,
+ *      with a score above -6, taken by neither the template nor the bank
+ *      and >= 55 ms after the chain's latest shot, the chain model
+ *      (shotmodel.h: its features, its matches with the template and the
+ *      bank and their levels, the time since that shot) says a further
+ *      shot is likelier than not (another recording of the weapon, which
+ *      no template matches).  Gunshots <= 200 ms apart form a burst;
  *   6. confidence: the gunshot model's probability (fitted on generated
- *      development clips; inside a chain the chain model's), or for a
- *      repeat its correlation (Platt scaling).
+ *      development clips; for what the chain model judged, its
+ *      probability), or for a repeat its correlation (Platt scaling).
  *
  * Times are seconds on the caller's timeline: push() gives the time of the
  * block's first sample, so gaps and non-zero start times are honoured.
@@ -115,7 +116,7 @@ enum tg_shot_basis {
 	TG_SHOT_BY_OWN = 0, /* its own features (the model, shotmodel.h), or not a gunshot */
 	TG_SHOT_BY_REPEAT,    /* it repeats the burst's first shot (template match) */
 	TG_SHOT_BY_RHYTHM,    /* a weaker repeat, at a gap of the burst's rhythm */
-	TG_SHOT_BY_CHAIN,     /* inside a burst, matching no template: the chain model */
+	TG_SHOT_BY_CHAIN,     /* inside a burst, taken by no template: the chain model */
 };
 
 struct tg_shot_event {
@@ -142,7 +143,7 @@ struct tg_shot_event {
 	float repeat_ncc;     /* correlation with the chain's first shot (its better view), or
 	                       * with the bank entry that made it a shot; 0 if none */
 	float repeat_gain_db; /* level of that match against the chain's first shot */
-	/* a candidate decided inside a chain (NAN elsewhere): */
+	/* a candidate the chain model judged (NAN for every other event): */
 	float gap_ms;         /* time since the chain's latest shot */
 	float bank_ncc;       /* best match among the bank's other recordings (0 if none) */
 	float bank_gain_db;   /* ... its level against the chain's first shot */

@@ -351,7 +351,7 @@ static int store(void *state, struct tg_store *st, long long item_id)
 		const struct tg_shot_event *e = &r->events[i];
 		char chain[24];
 
-		/* outside a chain the chain model says nothing: null, as in the JSON */
+		/* where the chain model did not judge it says nothing: null, as in the JSON */
 		if (isfinite(e->chain_logit))
 			snprintf(chain, sizeof(chain), "%.2f", e->chain_logit);
 		else

@@ -101,14 +101,23 @@ t = [s["time_s"] for s in d["shots"]]
 sys.exit(0 if all(any(abs(a - b) <= 0.02 for a in t) for b in truth) else 1)
 PY
 	# (the unit tests show the chain model's shots: test_recorded_variants)
-	check "ps02: the chain model speaks for candidates inside a burst only" python3 - out <<'PY'
-import json, sys
+	check "ps02: what the chain model judged carries its features, 55 ms or more into a chain, and its confidence" \
+		python3 - out <<'PY'
+import json, math, sys
 d = json.load(open(sys.argv[1]))
 ev = d["events"]
-inside = [e for e in ev if e["features"]["chain_logit"] is not None]
-ok = inside and len(inside) < len(ev)
-ok = ok and all(isinstance(e["features"]["chain_gap_ms"], float) for e in inside)
-ok = ok and all(e["features"]["chain_gap_ms"] is None for e in ev if e not in inside)
+judged = [e for e in ev if e["features"]["chain_logit"] is not None]
+ok = judged and len(judged) < len(ev)
+for e in ev:
+    f = e["features"]
+    have = [f[k] is not None for k in ("chain_gap_ms", "bank_ncc", "chain_logit")]
+    ok = ok and (all(have) or not any(have))
+for e in judged:
+    f = e["features"]
+    p = 1 / (1 + math.exp(-f["chain_logit"]))
+    ok = ok and 55 <= f["chain_gap_ms"] <= 450 and e["class"] in ("gunshot", "echo")
+    want = p if e["class"] == "gunshot" else 1 - p
+    ok = ok and abs(e["confidence"] - want) < 0.01 and e["confidence"] >= 0.5
 sys.exit(0 if ok else 1)
 PY
 	expect 0 "shots --json on ps07" tg shots --json "$C/shots/ps07.mp4"
