@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/select.h"
 
 #define SCAN_NCC 0.3f      /* least correlation of a repeat found by the scan */
 #define SCAN_CFAR 7.0f     /* ... and this many robust deviations above the scan's median */
@@ -380,13 +381,6 @@ static void add_repeat(struct tg_burst *b, int64_t at, float ncc, float gain, in
 	b->nrep++;
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * Scan work[from, to) through view v for repeats of its template: the
  * normalised correlation at every lag (a matched filter), then greedy
@@ -405,7 +399,7 @@ static void scan(struct tg_burst *b, const struct tg_burst_view *v, const float 
 	int64_t d, nl;
 	double tt = v->tt;
 	float med, mad, thr;
-	float *sorted, *dy = b->dwork;
+	float *scratch, *dy = b->dwork;
 
 	if (from < w0 + v->order)
 		from = w0 + v->order;
@@ -421,15 +415,13 @@ static void scan(struct tg_burst *b, const struct tg_burst_view *v, const float 
 	filter_view(v, work, w0, from, nl + L, dy);
 	correlate_lags(v, dy, nl, L, b->ncc);
 	/* robust level of chance correlation in this scan */
-	sorted = b->ncc + nl;
+	scratch = b->ncc + nl;
 	for (d = 0; d < nl; d++)
-		sorted[d] = fabsf(b->ncc[d]);
-	qsort(sorted, (size_t)nl, sizeof(float), cmp_float);
-	med = sorted[nl / 2];
+		scratch[d] = fabsf(b->ncc[d]);
+	med = tg_select_float(scratch, (size_t)nl, (size_t)(nl / 2));
 	for (d = 0; d < nl; d++)
-		sorted[d] = fabsf(fabsf(b->ncc[d]) - med);
-	qsort(sorted, (size_t)nl, sizeof(float), cmp_float);
-	mad = sorted[nl / 2] * 1.4826f;
+		scratch[d] = fabsf(fabsf(b->ncc[d]) - med);
+	mad = tg_select_float(scratch, (size_t)nl, (size_t)(nl / 2)) * 1.4826f;
 	thr = med + SCAN_CFAR * mad;
 	if (thr < SCAN_NCC)
 		thr = SCAN_NCC;

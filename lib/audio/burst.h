@@ -77,7 +77,7 @@ struct tg_burst {
 	struct tg_burst_view bank[TG_BURST_BANK][TG_BURST_VIEWS];
 	uint64_t bank_used[TG_BURST_BANK], bank_clock;
 	int nbank, bank_current;
-	float *ncc;                /* one scan's correlation, per lag (and its sort) */
+	float *ncc;                /* one scan's correlation, per lag (and a scratch copy) */
 	float *dwork;              /* the scanned window through a view's filter */
 	size_t ncc_cap;
 };

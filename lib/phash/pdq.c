@@ -9,6 +9,7 @@
 
 #include "phash/pdq.h"
 #include "util/error.h"
+#include "util/select.h"
 
 /* 32-byte vectors passed between static functions: no ABI is involved */
 #if defined(__clang__)
@@ -703,36 +704,9 @@ HOT static void dct16(const float *restrict a, float *restrict t, float *restric
 static float median256(const float *v)
 {
 	float a[256];
-	int lo = 0, hi = 255;
-	const int k = 127;
 
 	memcpy(a, v, sizeof(a));
-	while (lo < hi) {
-		float pivot = a[(lo + hi) / 2];
-		int i = lo, j = hi;
-
-		while (i <= j) {
-			while (a[i] < pivot)
-				i++;
-			while (a[j] > pivot)
-				j--;
-			if (i <= j) {
-				float t = a[i];
-
-				a[i] = a[j];
-				a[j] = t;
-				i++;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
-	}
-	return a[k];
+	return tg_select_float(a, 256, 127);
 }
 
 void tg_pdq_from_dct(const float dct[256], struct tg_pdq_hash *hash)

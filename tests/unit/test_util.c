@@ -1,4 +1,5 @@
-/* test_util.c - isotime, dynbuf, fs helpers, error codes. */
+/* test_util.c - isotime, dynbuf, fs helpers, error codes, selection. */
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,6 +8,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/isotime.h"
+#include "util/select.h"
 
 static void test_isotime_parse(void)
 {
@@ -107,6 +109,41 @@ static void test_errors(void)
 	CHECK_INT(tg_exit_code(TG_EIO), 4);
 }
 
+static int cmp_f(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The k-th smallest is what a sort puts at k, for every k, on arrays of 1 to
+ * 300 values: distinct, with many ties, all equal, sorted and reversed
+ * (the orders where a poor pivot degrades). */
+static void test_select(void)
+{
+	static float a[300], sorted[300], work[300];
+	uint64_t seed = 12345;
+	int bad = 0;
+
+	for (int n = 1; n <= 300; n += n < 20 ? 1 : 37) {
+		for (int kind = 0; kind < 5; kind++) {
+			for (int i = 0; i < n; i++) {
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				float r = (float)(seed >> 40) / (float)(1 << 24);
+				a[i] = kind == 0 ? r : kind == 1 ? (float)(int)(r * 4.0f) :
+				       kind == 2 ? 0.5f : kind == 3 ? (float)i : (float)(n - i);
+			}
+			memcpy(sorted, a, sizeof(float) * (size_t)n);
+			qsort(sorted, (size_t)n, sizeof(float), cmp_f);
+			for (int k = 0; k < n; k++) {
+				memcpy(work, a, sizeof(float) * (size_t)n);
+				bad += tg_select_float(work, (size_t)n, (size_t)k) != sorted[k];
+			}
+		}
+	}
+	CHECK_INT(bad, 0);
+}
+
 int main(void)
 {
 	RUN(test_isotime_parse);
@@ -114,5 +151,6 @@ int main(void)
 	RUN(test_dynbuf);
 	RUN(test_fs);
 	RUN(test_errors);
+	RUN(test_select);
 	return TEST_END();
 }
