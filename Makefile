@@ -134,9 +134,9 @@ demo: deps
 bench: all
 	@for b in bench/*; do [ -x "$$b" ] && TESTIGO=$(abspath $(O)/testigo) "$$b"; done
 
-# The gunshot model is fitted on the events the analyser finds in the
+# The gunshot models are fitted on the events the analyser finds in the
 # development half of the generated clips (docs/audio.md); run it twice
-# after a change to the features, since the model's own decisions shape
+# after a change to the features, since the models' own decisions shape
 # the bursts the next dump's events come from.
 SHOT_DUMP := $(O)/shot-events.csv
 shot-model: all

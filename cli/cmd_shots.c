@@ -63,9 +63,10 @@ const char cmd_shots_help[] =
 	"  --json                 one JSON document (docs/json.md)\n"
 	"\n"
 	"Accuracy and its limits: docs/audio.md.  The confidence is the model's\n"
-	"probability (a repeat's: its correlation, calibrated), fitted on\n"
-	"generated development clips: on held-out clips shots given 0.9 or more\n"
-	"were right at least 9 times in 10; see docs/audio.md.\n"
+	"probability (inside a burst the chain model's; a repeat's: its\n"
+	"correlation, calibrated), fitted on generated development clips: on\n"
+	"held-out clips shots given 0.9 or more were right at least 9 times in\n"
+	"10; see docs/audio.md.\n"
 	"Exit status: 0; 2 usage; 3 missing file, no audio, or not media; 4 case error.\n";
 
 /* Print the result document; text output gets the summary and a shots table. */

@@ -218,6 +218,12 @@ static int push_event(struct tg_shots *s, const struct tg_shot_event *e)
 	return 0;
 }
 
+/* the probability log-odds x stand for */
+static float logistic(float x)
+{
+	return 1.0f / (1.0f + expf(-x));
+}
+
 /* No blast energy above 2 kHz (a recording that carries no band there is
  * not held to it) */
 static int lacks_hf(const struct tg_shot_event *e)
@@ -431,15 +437,14 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	 * other event by the event model's probability; see docs/audio.md for
 	 * the reliability table */
 	{
-		float pg = 1.0f / (1.0f + expf(-e.logit));
-		float pc = 1.0f / (1.0f + expf(-e.chain_logit));
+		float pg = logistic(e.logit), pc = logistic(e.chain_logit);
 
 		if (e.basis == TG_SHOT_BY_CHAIN)
 			e.confidence = pc;
 		else if (e.cls == TG_SHOT_ECHO && !isnan(e.chain_logit))
 			e.confidence = 1.0f - pc;
 		else if (e.cls == TG_SHOT_GUNSHOT && e.repeat_ncc > 0.0f && e.logit <= 0.0f)
-			e.confidence = 1.0f / (1.0f + expf(-(CONF_NCC_A * e.repeat_ncc + CONF_NCC_B)));
+			e.confidence = logistic(CONF_NCC_A * e.repeat_ncc + CONF_NCC_B);
 		else
 			e.confidence = e.cls == TG_SHOT_GUNSHOT ? pg : 1.0f - pg;
 	}

@@ -30,7 +30,8 @@ static const struct {
 		   "as gunshots by physical features (rise time, bandwidth, decay), an "
 		   "explainable score and models of shallow trees over both; echoes told "
 		   "from a burst's further shots, bursts grouped; supersonic cracks told "
-		   "apart (not counted as shots) and paired with their muzzle blasts for crack-bang ranging." },
+		   "apart (not counted as shots) and paired with their muzzle blasts for "
+		   "crack-bang ranging." },
 	{ "vpdq", "vPDQ: PDQ perceptual hashes of one frame a second (Meta ThreatExchange "
 		  "compatible), to find re-uploads, re-encodes and sub-clips." },
 	{ "tmk", "TMK+PDQF temporal signature of the whole video (Meta ThreatExchange "

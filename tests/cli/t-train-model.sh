@@ -84,6 +84,15 @@ if /usr/bin/python3 -c "import sklearn" 2>/dev/null; then
 	expect 1 "a table that cannot be written whole is an error" "$TRAIN" dump.csv keep
 	contains err "keep/shotmodel_trees.h.tmp: Is a directory" "the message names the file it could not write"
 	contains keep/shotmodel_trees.h "the table there was" "the old table is left as it was"
+	# the second table's write fails: the first is not replaced either (no
+	# new event model beside a chain model fitted on the old one)
+	mkdir pair
+	printf '/* the event model there was */\n' > pair/shotmodel_trees.h
+	mkdir pair/chainmodel_trees.h.tmp
+	expect 1 "a pair of tables that cannot both be written is an error" "$TRAIN" dump.csv pair
+	contains err "pair/chainmodel_trees.h.tmp: Is a directory" "the message names the file it could not write"
+	contains pair/shotmodel_trees.h "the event model there was" "the event model's table is left as it was"
+	check "no temporary file is left" test ! -e pair/shotmodel_trees.h.tmp
 else
 	skip "python3-sklearn missing (scripts/install-deps --train): the fit is not tested"
 fi
