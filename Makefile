@@ -86,7 +86,13 @@ unit: $(TEST_BIN)
 cli-tests: $(O)/testigo
 	@TESTIGO=$(abspath $(O)/testigo) ./tests/run-cli
 
-check-normal: all unit cli-tests
+# make check builds on every processor (CI has two), and the runners run
+# as many tests at once (tests/run-parallel)
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
+check-normal:
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(TEST_BIN)
+	@$(MAKE) --no-print-directory unit cli-tests
 
 # sanitizers find memory errors on a sample of the slowest conformance files
 check-sanitize:
@@ -119,7 +125,8 @@ build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	  -fsanitize=fuzzer,address,undefined -Ilib -include lib/util/banned.h \
 	  $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(FUZZ_LIB_SRC) $(LIBS)
 
-fuzz-smoke: $(FUZZ_BIN)
+fuzz-smoke:
+	@$(MAKE) --no-print-directory -j$(JOBS) $(FUZZ_BIN)
 	@./tests/run-fuzz 20 $(FUZZ_BIN)
 
 fuzz: $(FUZZ_BIN)
