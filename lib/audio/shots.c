@@ -33,6 +33,11 @@
  * says a shot is likelier than not (measured at 0, 0.5 and 1: 0 is as
  * good or better on every set, docs/audio.md, thirteenth round) */
 #define CHAIN_MIN_LOGIT 0.0f
+/* ... and outside a chain, a recording already heard as a gunshot is a
+ * shot unless the model all but rules it out (log-odds -2.5 and -3 tie on
+ * the development half and -1.5 to -3.5 differ by 0.004 on every set;
+ * docs/audio.md, fourteenth round) */
+#define HEARD_MIN_LOGIT -3.0f
 
 struct anchor {
 	int64_t idx;
@@ -147,6 +152,7 @@ const char *tg_shots_basis_name(enum tg_shot_basis b)
 	case TG_SHOT_BY_REPEAT: return "repeat";
 	case TG_SHOT_BY_RHYTHM: return "rhythm";
 	case TG_SHOT_BY_CHAIN: return "chain";
+	case TG_SHOT_BY_HEARD: return "heard";
 	}
 	return "unknown";
 }
@@ -313,6 +319,39 @@ static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int6
 }
 
 /*
+ * An impulse outside every chain (the model calls it not a gunshot, but
+ * does not all but rule one out) that is a recording already heard as a
+ * gunshot, the latest chain's first shot at its level or a bank entry, is
+ * that weapon again: a shot, timed at its match.  A single shot of a
+ * weapon whose blast the model finds unlike its training guns (the
+ * Cube 2 weapons above all) is taken this way once the weapon has fired a
+ * shot the model is sure of.  Returns its onset.
+ */
+static int64_t decide_heard_before(struct tg_shots *s, struct tg_shot_event *e, int64_t w0,
+				   int64_t w1, int64_t onset)
+{
+	struct tg_burst *c = &s->chain;
+	int64_t at, bank_at;
+	float gain, bank_gain, ncc;
+	int entry;
+
+	if (!(c->view[0].tt > 0.0))
+		return onset;   /* no shot heard yet */
+	ncc = tg_burst_match(c, s->work, w0, w1, onset, &gain, &at);
+	if (!(ncc >= TG_BURST_BANK_NCC && gain >= TG_BURST_GAIN_DB)) {
+		ncc = tg_burst_bank_match(c, s->work, w0, w1, onset, &bank_gain, &bank_at, &entry);
+		if (ncc < TG_BURST_BANK_NCC)
+			return onset;
+		tg_burst_bank_fired(c, entry);
+		gain = bank_gain;
+		at = bank_at;
+	}
+	onset = take_repeat(s, e, at, ncc, gain);
+	e->basis = TG_SHOT_BY_HEARD;
+	return onset;
+}
+
+/*
  * Measure one candidate frame k; the ring holds what is needed (or all
  * there is).  forced >= 0: a repeat found by the chain scan, with its onset
  * already known (no refinement, always a shot of the chain).
@@ -429,6 +468,8 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 				e.basis = TG_SHOT_BY_RHYTHM;
 		} else if (tg_burst_within(c, onset)) {
 			onset = decide_in_chain(s, &e, w0, w1, onset);
+		} else if (e.cls == TG_SHOT_IMPULSE && e.logit > HEARD_MIN_LOGIT && !lacks_hf(&e)) {
+			onset = decide_heard_before(s, &e, w0, w1, onset);
 		}
 	}
 	/* confidence, fitted on the development half of the generated clips:

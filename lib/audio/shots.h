@@ -117,6 +117,7 @@ enum tg_shot_basis {
 	TG_SHOT_BY_REPEAT,    /* it repeats the burst's first shot (template match) */
 	TG_SHOT_BY_RHYTHM,    /* a weaker repeat, at a gap of the burst's rhythm */
 	TG_SHOT_BY_CHAIN,     /* inside a burst, taken by no template: the chain model */
+	TG_SHOT_BY_HEARD,     /* outside every burst, a recording already heard as a shot */
 };
 
 struct tg_shot_event {

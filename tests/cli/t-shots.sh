@@ -88,7 +88,7 @@ need = {"count", "shots", "events", "ranging", "bursts", "first_shot_s", "last_s
 ok = need <= set(d) and d["count"] == len(d["shots"])
 for s in d["shots"]:
     ok = ok and {"time_s", "confidence", "peak_dbfs", "clipped", "burst", "basis"} <= set(s)
-    ok = ok and s["basis"] in ("own", "repeat", "chain", "rhythm")
+    ok = ok and s["basis"] in ("own", "repeat", "chain", "rhythm", "heard")
 for e in d["events"]:
     ok = ok and e["class"] in ("gunshot", "impulse", "echo", "crack")
 sys.exit(0 if ok else 1)

@@ -443,12 +443,12 @@ static void test_conformance_clips(void)
 	CHECK(n > 0);
 	full = run_conformance(cdir, c, n, &as_they_are);
 	/* regression guards (today's level, not the targets): at SNR >= 0 dB
-	 * precision 0.90, recall 0.82, F1 0.862, exact 3/9 clips; at >= 10 dB
-	 * F1 0.95; matched onsets within 20 ms */
-	CHECK(full.hi0.f1 >= 0.84);
+	 * precision 0.966, recall 0.824, F1 0.889, exact 5/9 clips; at >= 10 dB
+	 * F1 0.979; matched onsets within 20 ms */
+	CHECK(full.hi0.f1 >= 0.86);
 	CHECK(full.hi0.p >= 0.92);
 	CHECK(full.hi10.f1 >= 0.94);
-	CHECK(full.hi0.exact >= 0.4);
+	CHECK(full.hi0.exact >= 0.5);
 	CHECK(full.max_err <= 0.020);
 	CHECK(full.det <= 3 * full.tp);
 	/*
@@ -723,6 +723,7 @@ static const double rel_edges[NREL + 1] = { 0.0, 0.7, 0.85, 0.95, 1.01 };
 struct reliability {
 	int n[NREL], ok[NREL];
 	double sum[NREL];
+	int by_n[TG_SHOT_BY_HEARD + 1], by_ok[TG_SHOT_BY_HEARD + 1];   /* shots per basis, right */
 };
 
 static void rel_add(struct reliability *rl, const struct tg_shots_result *r, const double *t, int nt)
@@ -738,6 +739,8 @@ static void rel_add(struct reliability *rl, const struct tg_shots_result *r, con
 		for (j = 0; j < nt; j++)
 			if (fabs(e->time_s - t[j]) <= TOL)
 				ok = 1;
+		rl->by_n[e->basis]++;
+		rl->by_ok[e->basis] += ok;
 		for (b = 0; b < NREL; b++)
 			if (e->confidence >= rel_edges[b] && e->confidence < rel_edges[b + 1]) {
 				rl->n[b]++;
@@ -758,6 +761,18 @@ static void rel_print(const struct reliability *rl, const char *title)
 			printf("| %.2f-%.2f | %d | %.2f | %.2f |\n", rel_edges[b],
 			       rel_edges[b + 1] > 1.0 ? 1.0 : rel_edges[b + 1], rl->n[b],
 			       rl->sum[b] / rl->n[b], (double)rl->ok[b] / rl->n[b]);
+	printf("\nShots by basis (right of all):");
+	for (b = 0; b <= TG_SHOT_BY_HEARD; b++)
+		printf(" %s %d of %d%s", tg_shots_basis_name((enum tg_shot_basis)b), rl->by_ok[b],
+		       rl->by_n[b], b < TG_SHOT_BY_HEARD ? "," : "\n");
+}
+
+/* Shots taken as a recording heard before: some, and three in four right
+ * or more (24 clips, every SNR: held 7 of 7, unseen 8 of 10, Cube 2 10 of 11) */
+static void check_heard(const struct reliability *rl, int least)
+{
+	CHECK(rl->by_n[TG_SHOT_BY_HEARD] >= least);
+	CHECK(rl->by_ok[TG_SHOT_BY_HEARD] * 4 >= rl->by_n[TG_SHOT_BY_HEARD] * 3);
 }
 
 /*
@@ -782,6 +797,11 @@ static int events_consistent(const struct tg_shots_result *r)
 			     (e->cls != TG_SHOT_ECHO && e->basis != TG_SHOT_BY_CHAIN)))
 			return 0;
 		if (e->basis == TG_SHOT_BY_CHAIN && !(have && e->chain_logit > 0.0f))
+			return 0;
+		/* heard: a match at the bank's line that the model does not take
+		 * but does not all but rule out */
+		if (e->basis == TG_SHOT_BY_HEARD &&
+		    !(e->repeat_ncc >= TG_BURST_BANK_NCC && e->logit > -3.0f && e->logit <= 0.0f))
 			return 0;
 	}
 	return 1;
@@ -869,6 +889,7 @@ static void run_generated(const char *set, uint64_t seed, const struct arsenal *
 /* Least figures a weapon set must keep (SNR >= 0 dB, and F1 at >= 10 dB). */
 struct floors {
 	double f1, p, r, f1_10;
+	int heard;    /* least shots taken as a recording heard before */
 };
 
 /* Score a set of weapons never developed on, against its regression floors. */
@@ -888,6 +909,7 @@ static void score_other_weapons(const char *set, uint64_t seed, const struct ars
 	CHECK(s0.p >= min->p);
 	CHECK(s0.r >= min->r);
 	CHECK(s10.f1 >= min->f1_10);
+	check_heard(&rl, min->heard);
 }
 
 /*
@@ -898,9 +920,9 @@ static void score_other_weapons(const char *set, uint64_t seed, const struct ars
  */
 static void test_unseen_weapons(void)
 {
-	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.856,
-	 * recall 0.859, F1 0.857; >= 10 dB F1 0.869) */
-	static const struct floors min = { 0.80, 0.80, 0.80, 0.82 };
+	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.852,
+	 * recall 0.877, F1 0.864; >= 10 dB F1 0.872) */
+	static const struct floors min = { 0.82, 0.80, 0.84, 0.83, 5 };
 
 	if (extract_unseen() == 0 && tg_test_load_snd(unseen_guns, NELEM(unseen_guns), RATE) == 0)
 		score_other_weapons("unseen", 4004, &unseen_arsenal, "unseen weapons", &min);
@@ -917,9 +939,9 @@ static void test_unseen_weapons(void)
  */
 static void test_unseen_cube2(void)
 {
-	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.921,
-	 * recall 0.825, F1 0.870; >= 10 dB F1 0.896) */
-	static const struct floors min = { 0.84, 0.89, 0.79, 0.86 };
+	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.928,
+	 * recall 0.854, F1 0.889; >= 10 dB F1 0.912) */
+	static const struct floors min = { 0.86, 0.89, 0.82, 0.88, 6 };
 
 	if (tg_test_load_snd(cube2_guns, NELEM(cube2_guns), RATE) == 0)
 		score_other_weapons("cube2", 3003, &cube2_arsenal, "Cube 2 weapons", &min);
@@ -949,11 +971,11 @@ static void test_phone_band(const struct summary *full)
 	/* the confidence was calibrated with every score term; here two may
 	 * be left out */
 	rel_print(&rl, "Confidence reliability (generated, held-out half in the phone band):");
-	/* a little below today's (24 clips: F1 0.816, precision 0.873, recall
-	 * 0.767; version 12, with the bands above the edge judged as silent,
+	/* a little below today's (24 clips: F1 0.845, precision 0.874, recall
+	 * 0.819; version 12, with the bands above the edge judged as silent,
 	 * F1 0.659, recall 0.578) */
-	CHECK(s0.f1 >= 0.77);
-	CHECK(s0.r >= 0.71);
+	CHECK(s0.f1 >= 0.80);
+	CHECK(s0.r >= 0.76);
 	CHECK(s0.p >= 0.83);
 }
 
@@ -975,20 +997,21 @@ static void test_generated_clips(void)
 	run_generated("held", 2002, &game_arsenal, 0.0, held, &h0, &h10, &rh);
 	rel_print(&rd, "Confidence reliability (generated, dev half: where it was calibrated):");
 	rel_print(&rh, "Confidence reliability (generated, held-out half):");
+	check_heard(&rh, 4);
 	/*
 	 * Regression guards a little below what the detector achieves today
 	 * (the issue's targets, F1 >= 0.95 and 90 % exact counts, are printed
 	 * above as met or NOT met).  Held-out half at SNR >= 0 dB: precision
-	 * 0.940, recall 0.878, F1 0.908, exact 40 %; >= 10 dB: F1 0.939;
-	 * development half F1 0.936 (the gunshot models were fitted on 200
+	 * 0.949, recall 0.899, F1 0.923, exact 40 %; >= 10 dB: F1 0.939;
+	 * development half F1 0.946 (the gunshot models were fitted on 200
 	 * of its clips).
 	 */
-	CHECK(h0.f1 >= 0.88);
+	CHECK(h0.f1 >= 0.90);
 	CHECK(h0.p >= 0.93);
-	CHECK(h0.r >= 0.84);
-	CHECK(h10.f1 >= 0.90);
+	CHECK(h0.r >= 0.87);
+	CHECK(h10.f1 >= 0.91);
 	CHECK(h0.exact >= 0.30);
-	CHECK(d0.f1 >= 0.90);
+	CHECK(d0.f1 >= 0.92);
 	/* the confidence tracks correctness on the held-out half: confident
 	 * shots are right more often than unsure ones */
 	CHECK(rh.n[NREL - 1] + rh.n[NREL - 2] > 0 && rh.n[0] > 0);
@@ -1346,7 +1369,7 @@ struct burst_trial {
 
 /* shots of each basis (enum tg_shot_basis) and how many of them were right */
 struct basis_tally {
-	int n[TG_SHOT_BY_CHAIN + 1], right[TG_SHOT_BY_CHAIN + 1];
+	int n[TG_SHOT_BY_HEARD + 1], right[TG_SHOT_BY_HEARD + 1];
 };
 
 static int run_bursts(const struct burst_trial *bt, int *found, int *total, int *false_shots,
@@ -1510,7 +1533,7 @@ static void test_recorded_variants(void)
 
 	/* without the bank: 211 of these 319 shots (66 %), 9 false; with it 265 (83 %), 9 false;
 	 * with the gunshot model (version 15) 284 (89 %), none false; with the chain model
-	 * (version 17) 293, none false */
+	 * (version 17) 293, none false; version 18 294 */
 	if (check_bursts(&bt, "a weapon's two recordings at 10 dB", 84, 3, &by) < 0)
 		return;
 	/* the chain model takes some of the second recording's shots that the bank
