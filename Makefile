@@ -87,11 +87,14 @@ cli-tests: $(O)/testigo
 	@TESTIGO=$(abspath $(O)/testigo) ./tests/run-cli
 
 # make check builds on every processor (CI has two), and the runners run
-# as many tests at once (tests/run-parallel)
-JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+# as many tests at once (tests/run-parallel); a -j given to make itself
+# is kept (its jobserver), and JOBS=1 runs one thing at a time
+JOBS ?= $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+export TG_TEST_JOBS ?= $(JOBS)
+JOBS_FLAG = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 
 check-normal:
-	@$(MAKE) --no-print-directory -j$(JOBS) all $(TEST_BIN)
+	@$(MAKE) --no-print-directory $(JOBS_FLAG) all $(TEST_BIN)
 	@$(MAKE) --no-print-directory unit cli-tests
 
 # sanitizers find memory errors on a sample of the slowest conformance files
@@ -126,7 +129,7 @@ build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	  $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(FUZZ_LIB_SRC) $(LIBS)
 
 fuzz-smoke:
-	@$(MAKE) --no-print-directory -j$(JOBS) $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory $(JOBS_FLAG) $(FUZZ_BIN)
 	@./tests/run-fuzz 20 $(FUZZ_BIN)
 
 fuzz: $(FUZZ_BIN)

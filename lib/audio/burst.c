@@ -288,7 +288,7 @@ float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, in
 }
 
 float tg_burst_bank_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
-			  int64_t onset, float *gain_db, int64_t *at, int *entry)
+			  int64_t onset, int confirmed_only, float *gain_db, int64_t *at, int *entry)
 {
 	float best = 0.0f;
 	int used = -1;
@@ -303,8 +303,10 @@ float tg_burst_bank_match(const struct tg_burst *b, const float *work, int64_t w
 		int64_t a;
 		float ncc;
 
-		if (k == b->bank_current || !(b->bank[k][0].tt > 0.0))
-			continue;   /* the chain's own template (already tried), or an empty one */
+		if (k == b->bank_current || !(b->bank[k][0].tt > 0.0) ||
+		    (confirmed_only && !b->bank_confirmed[k]))
+			continue;   /* the chain's own template (already tried), an empty one,
+			             * or one not asked for */
 		/* the level is the chain's: its first shot against this entry's,
 		 * by the first difference (the one view whose filter they share) */
 		to_chain = (float)(10.0 * log10(b->bank[k][0].tt / b->view[0].tt));
@@ -331,7 +333,8 @@ void tg_burst_bank_fired(struct tg_burst *b, int entry)
  * entry matches its first shot as only the same recording does (then that
  * entry is the chain's); the least recently used entry makes room.
  */
-static void bank_add(struct tg_burst *b, const float *work, int64_t w0, int64_t w1, int64_t onset)
+static void bank_add(struct tg_burst *b, const float *work, int64_t w0, int64_t w1, int64_t onset,
+		     int confirmed)
 {
 	float g;
 	int64_t a;
@@ -341,6 +344,7 @@ static void bank_add(struct tg_burst *b, const float *work, int64_t w0, int64_t 
 		if (match_near(b, b->bank[k], work, w0, w1, onset, 0.0f, 0, &g, &a) >= TG_BURST_SAME_NCC) {
 			b->bank_current = k;
 			b->bank_used[k] = ++b->bank_clock;
+			b->bank_confirmed[k] |= confirmed;
 			return;
 		}
 	if (b->nbank < TG_BURST_BANK)
@@ -358,6 +362,7 @@ static void bank_add(struct tg_burst *b, const float *work, int64_t w0, int64_t 
 		d->tt = b->view[v].tt;
 	}
 	b->bank_current = slot;
+	b->bank_confirmed[slot] = confirmed;
 	b->bank_used[slot] = ++b->bank_clock;
 }
 
@@ -550,7 +555,7 @@ void tg_burst_drop(struct tg_burst *b, int k)
 }
 
 void tg_burst_shot(struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
-		   int64_t onset, int ev, int rhythm)
+		   int64_t onset, int ev, int rhythm, int confirmed)
 {
 	const int64_t sep = (int64_t)(TG_BURST_MIN_MS * b->rate / 1000.0);
 	const int64_t reach = (int64_t)(TG_BURST_SCAN_MS * b->rate / 1000.0);
@@ -574,8 +579,10 @@ void tg_burst_shot(struct tg_burst *b, const float *work, int64_t w0, int64_t w1
 			for (int c = 0; c < b->tmpl_len; c++)
 				v[k].tt += (double)v[k].tmpl[c] * v[k].tmpl[c];
 		}
-		bank_add(b, work, w0, w1, onset);
+		bank_add(b, work, w0, w1, onset, confirmed);
 		b->leader = ev;
+		/* the recording is vouched for once any chain it led was */
+		b->leader_confirmed = b->bank_confirmed[b->bank_current];
 		b->nrep = 0;
 		b->nhist = 0;
 		b->scan_until = INT64_MIN / 2;

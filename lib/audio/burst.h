@@ -60,6 +60,7 @@ struct tg_burst {
 	int tmpl_len;
 	int64_t last;              /* onset of the chain's latest shot, or INT64_MIN/2 */
 	int leader;                /* event index of the chain's first shot */
+	int leader_confirmed;      /* ... its recording led a chain as a confirmed shot */
 	/* repeats found by scanning ahead, waiting to become events in time order */
 	struct tg_burst_rep {
 		int64_t at;
@@ -76,6 +77,7 @@ struct tg_burst {
 	 * entry of the chain in progress (-1: none) */
 	struct tg_burst_view bank[TG_BURST_BANK][TG_BURST_VIEWS];
 	uint64_t bank_used[TG_BURST_BANK], bank_clock;
+	unsigned char bank_confirmed[TG_BURST_BANK]; /* it led a chain as a confirmed shot */
 	int nbank, bank_current;
 	float *ncc;                /* one scan's correlation, per lag (and a scratch copy) */
 	float *dwork;              /* the scanned window through a view's filter */
@@ -106,10 +108,12 @@ float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, in
  * another weapon heard earlier in the recording, matches there.  Looking
  * changes nothing: tg_burst_bank_fired() tells the bank that an entry's
  * recording was fired again (the bank keeps the recordings still being
- * fired).
+ * fired).  confirmed_only: only the entries whose recording led a chain
+ * as a shot decided by more than a match with a recording already held
+ * (the model, a repeat), not one taken only because it was heard before.
  */
 float tg_burst_bank_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
-			  int64_t onset, float *gain_db, int64_t *at, int *entry);
+			  int64_t onset, int confirmed_only, float *gain_db, int64_t *at, int *entry);
 void tg_burst_bank_fired(struct tg_burst *b, int entry);
 
 /* The repeat nearest to onset within `near` samples, or -1; and dropping one. */
@@ -122,9 +126,11 @@ void tg_burst_drop(struct tg_burst *b, int k);
  * the latest one, and its template joins the bank unless an entry already
  * matches it; then the chain is scanned ahead of it.  rhythm: it was
  * found only at a gap of the chain's rhythm (its intervals do not count
- * in that rhythm).
+ * in that rhythm).  confirmed: it is a shot by more than a match with a
+ * recording already held (so a chain it starts, and its bank entry, may
+ * vouch for a recording heard again; shots.c, decide_heard_before()).
  */
 void tg_burst_shot(struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
-		   int64_t onset, int ev, int rhythm);
+		   int64_t onset, int ev, int rhythm, int confirmed);
 
 #endif

@@ -57,36 +57,41 @@ static size_t walk_onset(const float *x, size_t lo, size_t from, size_t to, size
 }
 
 /*
- * The onset of an event that arrives while a shot still rings: where the
- * power of the next STEP_POST_MS over the STEP_PRE_MS before steps up
- * most, at a stride of half a millisecond, over x[a, b) (indices into the
- * event window); SIZE_MAX when no position has the history it needs or
- * any power before it (digital zeros).
- * The backward walk from the peak stops where the envelope falls under
- * twice the pre-event level, and inside a sustained blast that level is
- * the ringing itself: the walk ended at the new shot's peak, 20-30 ms
- * after it began (docs/audio.md, eleventh round).  A ratio of powers
- * finds the start of what the new shot adds, at any level of ringing.
+ * The power step: where the power of the next STEP_POST_MS over the
+ * STEP_PRE_MS before steps up most, at a stride of half a millisecond (a
+ * millisecond under 2 kHz), over x[a, b) (indices into the event window);
+ * SIZE_MAX when no position has the history it needs and power before it
+ * (digital zeros).  Inside a chain it is the onset: the backward walk from
+ * the peak stops where the envelope falls under twice the pre-event level,
+ * and inside a sustained blast that level is the ringing itself: the walk
+ * ended at the new shot's peak, 20-30 ms after it began (docs/audio.md,
+ * eleventh round).  A ratio of powers finds the start of what the new
+ * shot adds, at any level of ringing.  Outside a chain it corrects a walk
+ * that ran back through a sound just before the blast (tg_shot_onset()).
  */
 #define STEP_PRE_MS 10
 #define STEP_POST_MS 3
 #define STEP_LATE_MS 8   /* a steeper step this far after the walk's onset is the blast's */
 
+static double sum_squares(const float *x, size_t a, size_t b)
+{
+	double s = 0.0;
+
+	for (size_t q = a; q < b; q++)
+		s += (double)x[q] * x[q];
+	return s;
+}
+
 /* the power of the STEP_POST_MS after x[j] over the STEP_PRE_MS before it (0 if
  * there is not that much history or nothing before) */
 static double step_ratio(const float *x, size_t nx, size_t j, size_t ms)
 {
-	double pre = 0.0, post = 0.0;
-	size_t q;
+	double pre, post;
 
 	if (j < STEP_PRE_MS * ms || j + STEP_POST_MS * ms > nx)
 		return 0.0;
-	for (q = j - STEP_PRE_MS * ms; q < j; q++)
-		pre += (double)x[q] * x[q];
-	for (q = j; q < j + STEP_POST_MS * ms; q++)
-		post += (double)x[q] * x[q];
-	pre /= STEP_PRE_MS;
-	post /= STEP_POST_MS;
+	pre = sum_squares(x, j - STEP_PRE_MS * ms, j) / STEP_PRE_MS;
+	post = sum_squares(x, j, j + STEP_POST_MS * ms) / STEP_POST_MS;
 	return pre > 0.0 ? post / pre : 0.0;
 }
 
@@ -94,7 +99,7 @@ static size_t step_onset(const float *x, size_t nx, size_t a, size_t b, size_t m
 {
 	const size_t stride = ms / 2 ? ms / 2 : 1, npre = STEP_PRE_MS * ms, npost = STEP_POST_MS * ms;
 	size_t j, q, best = SIZE_MAX;
-	double best_ratio = 0.0, pre = 0.0, post = 0.0;
+	double best_ratio = 0.0, pre = 0.0, post = 0.0, pre_max = 0.0, post_max = 0.0;
 
 	if (a < npre)
 		a = npre;
@@ -102,10 +107,8 @@ static size_t step_onset(const float *x, size_t nx, size_t a, size_t b, size_t m
 		return SIZE_MAX;
 	/* the two sums slide with j (a stride in, a stride out), so each
 	 * position costs a stride, not 13 ms, of samples */
-	for (q = a - npre; q < a; q++)
-		pre += (double)x[q] * x[q];
-	for (q = a; q < a + npost; q++)
-		post += (double)x[q] * x[q];
+	pre = sum_squares(x, a - npre, a);
+	post = sum_squares(x, a, a + npost);
 	for (j = a;;) {
 		if (pre > 0.0 && post / STEP_POST_MS > best_ratio * (pre / STEP_PRE_MS)) {
 			best_ratio = (post / STEP_POST_MS) / (pre / STEP_PRE_MS);
@@ -117,11 +120,17 @@ static size_t step_onset(const float *x, size_t nx, size_t a, size_t b, size_t m
 			pre += (double)x[q] * x[q] - (double)x[q - npre] * x[q - npre];
 			post += (double)x[q + npost] * x[q + npost] - (double)x[q] * x[q];
 		}
-		if (pre < 0.0)   /* rounding of what slid out */
-			pre = 0.0;
-		if (post < 0.0)
-			post = 0.0;
 		j += stride;
+		/* what slid out leaves its rounding behind: where a sum has
+		 * fallen far under its largest (a loud sound, then digital
+		 * zeros or a quiet stretch) it is summed again, so that zeros
+		 * give 0, not a residue that would make any ratio huge */
+		pre_max = pre > pre_max ? pre : pre_max;
+		post_max = post > post_max ? post : post_max;
+		if (pre < 1e-6 * pre_max)
+			pre = sum_squares(x, j - npre, j);
+		if (post < 1e-6 * post_max)
+			post = sum_squares(x, j, j + npost);
 	}
 	return best;
 }
@@ -150,6 +159,7 @@ int64_t tg_shot_onset(struct tg_shot_window *w, int64_t lo, int64_t from, int64_
 	const size_t l = (size_t)(lo - w->w0), f = (size_t)(from - w->w0), t = (size_t)(to - w->w0);
 	const size_t nx = (size_t)(w->w1 - w->w0);
 	size_t i, raw, dif, step;
+	double here;
 
 	if (in_chain) {
 		raw = step_onset(w->x, nx, f > half ? f - half : 0, t > half ? t - half : t, ms);
@@ -164,10 +174,19 @@ int64_t tg_shot_onset(struct tg_shot_window *w, int64_t lo, int64_t from, int64_
 	dif = walk_onset(w->dx, l, f, t, ms);
 	if (dif > raw)
 		raw = dif;
-	step = step_onset(w->x, nx, f > half ? f - half : 0, t > half ? t - half : t, ms);
-	if (step != SIZE_MAX && step > raw + STEP_LATE_MS * ms &&
-	    step_ratio(w->x, nx, step, ms) > step_ratio(w->x, nx, raw, ms))
-		raw = step;
+	/* a later step up, steeper than the one where the walks stopped; not
+	 * judged where that onset has no history to step up from (a window
+	 * that starts at the event) */
+	here = step_ratio(w->x, nx, raw, ms);
+	if (here > 0.0) {
+		step = step_onset(w->x, nx, f > half ? f - half : 0, t > half ? t - half : t, ms);
+		if (step != SIZE_MAX && step > raw + STEP_LATE_MS * ms) {
+			double there = step_ratio(w->x, nx, step, ms);
+
+			if (there > 1.0 && there > here)
+				raw = step;
+		}
+	}
 	return w->w0 + (int64_t)raw;
 }
 

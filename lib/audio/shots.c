@@ -153,6 +153,7 @@ const char *tg_shots_basis_name(enum tg_shot_basis b)
 	case TG_SHOT_BY_RHYTHM: return "rhythm";
 	case TG_SHOT_BY_CHAIN: return "chain";
 	case TG_SHOT_BY_HEARD: return "heard";
+	case TG_SHOT_BY_COUNT: break;
 	}
 	return "unknown";
 }
@@ -286,7 +287,7 @@ static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int6
 		/* another recording heard before, at a shot's level (a weapon's
 		 * recorded variants do not match each other) */
 		int64_t bank_at;
-		float bank_gain, bank_ncc = tg_burst_bank_match(c, s->work, w0, w1, onset, &bank_gain,
+		float bank_gain, bank_ncc = tg_burst_bank_match(c, s->work, w0, w1, onset, 0, &bank_gain,
 							       &bank_at, &entry);
 
 		if (bank_ncc >= TG_BURST_BANK_NCC) {
@@ -322,7 +323,9 @@ static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int6
  * An impulse outside every chain (the model calls it not a gunshot, but
  * does not all but rule one out) that is a recording already heard as a
  * gunshot, the latest chain's first shot at its level or a bank entry, is
- * that weapon again: a shot, timed at its match.  A single shot of a
+ * that weapon again: a shot, timed at its match.  Only recordings that
+ * led a chain as a shot decided by more than such a match vouch (a heard
+ * shot starts a chain, but cannot make the next one heard).  A single shot of a
  * weapon whose blast the model finds unlike its training guns (the
  * Cube 2 weapons above all) is taken this way once the weapon has fired a
  * shot the model is sure of.  Returns its onset.
@@ -332,14 +335,14 @@ static int64_t decide_heard_before(struct tg_shots *s, struct tg_shot_event *e, 
 {
 	struct tg_burst *c = &s->chain;
 	int64_t at, bank_at;
-	float gain, bank_gain, ncc;
+	float gain = -120.0f, bank_gain, ncc;
 	int entry;
 
 	if (!(c->view[0].tt > 0.0))
 		return onset;   /* no shot heard yet */
-	ncc = tg_burst_match(c, s->work, w0, w1, onset, &gain, &at);
+	ncc = c->leader_confirmed ? tg_burst_match(c, s->work, w0, w1, onset, &gain, &at) : 0.0f;
 	if (!(ncc >= TG_BURST_BANK_NCC && gain >= TG_BURST_GAIN_DB)) {
-		ncc = tg_burst_bank_match(c, s->work, w0, w1, onset, &bank_gain, &bank_at, &entry);
+		ncc = tg_burst_bank_match(c, s->work, w0, w1, onset, 1, &bank_gain, &bank_at, &entry);
 		if (ncc < TG_BURST_BANK_NCC)
 			return onset;
 		tg_burst_bank_fired(c, entry);
@@ -415,11 +418,13 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 
 	/* periodicity of what follows the onset (it can only lower the score
 	 * and the model's odds, so it is measured only where it can change a
-	 * decision: an event the score or the model calls a gunshot, or a
-	 * candidate repeat inside a chain) */
+	 * decision: an event the score or the model calls a gunshot, a
+	 * candidate repeat inside a chain, or one the heard-before test may
+	 * take once a shot has been heard) */
 	e.score = tg_shot_score(&e);
 	e.logit = tg_shot_model_logit(&e);
-	if (e.score > 0.0f || e.logit > 0.0f || tg_burst_within(&s->chain, onset)) {
+	if (e.score > 0.0f || e.logit > 0.0f || tg_burst_within(&s->chain, onset) ||
+	    (e.logit > HEARD_MIN_LOGIT && s->chain.view[0].tt > 0.0)) {
 		e.harmonicity = tg_shot_periodicity(&win, onset);
 		e.score = tg_shot_score(&e);
 		e.logit = tg_shot_model_logit(&e);
@@ -491,7 +496,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	}
 	if (e.cls == TG_SHOT_GUNSHOT)
 		tg_burst_shot(&s->chain, s->work, w0, w1, onset, (int)s->nev,
-			      e.basis == TG_SHOT_BY_RHYTHM);
+			      e.basis == TG_SHOT_BY_RHYTHM, e.basis != TG_SHOT_BY_HEARD);
 	return push_event(s, &e);
 }
 

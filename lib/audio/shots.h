@@ -118,6 +118,7 @@ enum tg_shot_basis {
 	TG_SHOT_BY_RHYTHM,    /* a weaker repeat, at a gap of the burst's rhythm */
 	TG_SHOT_BY_CHAIN,     /* inside a burst, taken by no template: the chain model */
 	TG_SHOT_BY_HEARD,     /* outside every burst, a recording already heard as a shot */
+	TG_SHOT_BY_COUNT      /* how many bases there are (not a basis) */
 };
 
 struct tg_shot_event {
