@@ -223,7 +223,7 @@ static FILE *dump_file(void)
 		if (f)
 			fprintf(f, "set,clip,snr,time,label,cls,score,strength,snr_db,rise_ms,centroid,"
 				"lf,hf,vhf,width,decay,tail,jump,harm,ncc,gain,peak,conf,compact,step,clipped,logit,"
-				"gap,bank_ncc,bank_gain,chain_logit\n");
+				"gap,bank_ncc,bank_gain,chain_logit,basis\n");
 	}
 	return f;
 }
@@ -247,19 +247,20 @@ static void dump_clip(const char *set, const char *name, double snr,
 		/* the features as the analyser holds them (%.9g: a float read back
 		 * exactly), since the model is fitted on them */
 		fprintf(f, "%s,%s,%.1f,%.4f,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,"
-			"%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%d,%.9g,%.9g,%.9g,%.9g,%.9g\n", set, name,
+			"%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%s\n", set, name,
 			snr, e->time_s, lab,
 			(int)e->cls, e->score, e->strength, e->snr_db, e->rise_ms, e->centroid_hz,
 			e->lf_db, e->hf_db, e->vhf_db, e->width, e->decay_ms, e->tail_db, e->jump_db,
 			e->harmonicity, e->repeat_ncc, e->repeat_gain_db, e->peak_dbfs, e->confidence,
 			e->compact, e->step_jump_db, e->clipped, e->logit, e->gap_ms, e->bank_ncc,
-			e->bank_gain_db, e->chain_logit);
+			e->bank_gain_db, e->chain_logit,
+			e->cls == TG_SHOT_GUNSHOT ? tg_shots_basis_name(e->basis) : "");
 	}
 	/* the truth too (class -1, no features), so that misses can be
 	 * studied offline */
 	for (j = 0; j < nt; j++)
 		fprintf(f, "%s,%s,%.1f,%.4f,1,-1%s\n", set, name, snr, t[j],
-			",,,,,,,,,,,,,,,,,,,,,,,,,");
+			",,,,,,,,,,,,,,,,,,,,,,,,,,");
 }
 
 struct summary {
