@@ -87,7 +87,7 @@ cli-tests: $(O)/testigo
 	@TESTIGO=$(abspath $(O)/testigo) ./tests/run-cli
 
 # make check builds on every processor (CI has two), and the runners run
-# as many tests at once (tests/run-parallel); a -j given to make itself
+# as many tests at once (tests/parallel.sh); a -j given to make itself
 # is kept (its jobserver), and JOBS=1 runs one thing at a time
 JOBS ?= $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 export TG_TEST_JOBS ?= $(JOBS)

@@ -82,17 +82,21 @@ static double sum_squares(const float *x, size_t a, size_t b)
 	return s;
 }
 
+/* the power after over the power before, from their sums of squares (0
+ * with nothing before) */
+static double power_ratio(double pre, double post)
+{
+	return pre > 0.0 ? (post / STEP_POST_MS) / (pre / STEP_PRE_MS) : 0.0;
+}
+
 /* the power of the STEP_POST_MS after x[j] over the STEP_PRE_MS before it (0 if
  * there is not that much history or nothing before) */
 static double step_ratio(const float *x, size_t nx, size_t j, size_t ms)
 {
-	double pre, post;
-
 	if (j < STEP_PRE_MS * ms || j + STEP_POST_MS * ms > nx)
 		return 0.0;
-	pre = sum_squares(x, j - STEP_PRE_MS * ms, j) / STEP_PRE_MS;
-	post = sum_squares(x, j, j + STEP_POST_MS * ms) / STEP_POST_MS;
-	return pre > 0.0 ? post / pre : 0.0;
+	return power_ratio(sum_squares(x, j - STEP_PRE_MS * ms, j),
+			   sum_squares(x, j, j + STEP_POST_MS * ms));
 }
 
 static size_t step_onset(const float *x, size_t nx, size_t a, size_t b, size_t ms)
@@ -110,8 +114,10 @@ static size_t step_onset(const float *x, size_t nx, size_t a, size_t b, size_t m
 	pre = sum_squares(x, a - npre, a);
 	post = sum_squares(x, a, a + npost);
 	for (j = a;;) {
-		if (pre > 0.0 && post / STEP_POST_MS > best_ratio * (pre / STEP_PRE_MS)) {
-			best_ratio = (post / STEP_POST_MS) / (pre / STEP_PRE_MS);
+		double r = power_ratio(pre, post);
+
+		if (r > best_ratio) {
+			best_ratio = r;
 			best = j;
 		}
 		if (j + stride >= b || j + stride + npost > nx)
@@ -157,12 +163,15 @@ int64_t tg_shot_onset(struct tg_shot_window *w, int64_t lo, int64_t from, int64_
 {
 	const size_t ms = (size_t)w->rate / 1000, half = (size_t)w->on->n / 2;
 	const size_t l = (size_t)(lo - w->w0), f = (size_t)(from - w->w0), t = (size_t)(to - w->w0);
-	const size_t nx = (size_t)(w->w1 - w->w0);
+	/* the power step is searched over the candidate's frames and the half
+	 * frame before them */
+	const size_t nx = (size_t)(w->w1 - w->w0), sa = f > half ? f - half : 0,
+		     sb = t > half ? t - half : t;
 	size_t i, raw, dif, step;
 	double here;
 
 	if (in_chain) {
-		raw = step_onset(w->x, nx, f > half ? f - half : 0, t > half ? t - half : t, ms);
+		raw = step_onset(w->x, nx, sa, sb, ms);
 		if (raw == SIZE_MAX)   /* nothing to step up from: the walk */
 			raw = walk_onset(w->x, l, f, t, ms);
 		return w->w0 + (int64_t)raw;
@@ -179,7 +188,7 @@ int64_t tg_shot_onset(struct tg_shot_window *w, int64_t lo, int64_t from, int64_
 	 * that starts at the event) */
 	here = step_ratio(w->x, nx, raw, ms);
 	if (here > 0.0) {
-		step = step_onset(w->x, nx, f > half ? f - half : 0, t > half ? t - half : t, ms);
+		step = step_onset(w->x, nx, sa, sb, ms);
 		if (step != SIZE_MAX && step > raw + STEP_LATE_MS * ms) {
 			double there = step_ratio(w->x, nx, step, ms);
 

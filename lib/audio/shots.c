@@ -15,6 +15,7 @@
 #define PRE_MS 100.0       /* history kept before an onset for noise and refinement */
 #define PICK_HALF 3        /* local-maximum half width in frames (~16 ms) */
 #define REFRACTORY_MS 30.0 /* one event cannot start twice within this */
+#define SAME_ONSET_MS 5.0  /* two onsets this close are one event's */
 #define MAX_PENDING 64
 #define MAX_ANCHORS 64
 #define STANDOUT_DB 6.0f   /* a gunshot-like event this far above the tail is a shot itself */
@@ -198,14 +199,18 @@ static const struct tg_onset_frame *frame_at(const struct tg_shots *s, int64_t k
 	return &s->fr[(size_t)k & s->fmask];
 }
 
-/* Is an event already at (within 5 ms of) this onset? */
+static int64_t same_onset(const struct tg_shots *s)
+{
+	return (int64_t)(SAME_ONSET_MS * s->rate / 1000.0);
+}
+
+/* Is an event already at (within SAME_ONSET_MS of) this onset? */
 static int onset_taken(const struct tg_shots *s, int64_t at)
 {
-	const int64_t tol = (int64_t)(5.0 * s->rate / 1000.0);
 	int i, n = s->ntaken < 16 ? s->ntaken : 16;
 
 	for (i = 0; i < n; i++)
-		if (llabs(s->taken[i] - at) < tol)
+		if (llabs(s->taken[i] - at) < same_onset(s))
 			return 1;
 	return 0;
 }
@@ -323,6 +328,13 @@ static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int6
 	return onset;
 }
 
+/* Could the heard-before test take this event: a shot has been heard,
+ * and the model does not all but rule the event out? */
+static int may_be_heard(const struct tg_shots *s, const struct tg_shot_event *e)
+{
+	return s->chain.view[0].tt > 0.0 && e->logit > HEARD_MIN_LOGIT;
+}
+
 /*
  * An impulse outside every chain (the model calls it not a gunshot, but
  * does not all but rule one out) that is a recording already heard as a
@@ -342,8 +354,6 @@ static int64_t decide_heard_before(struct tg_shots *s, struct tg_shot_event *e, 
 	float gain = -120.0f, bank_gain, ncc;
 	int entry;
 
-	if (!(c->view[0].tt > 0.0))
-		return onset;   /* no shot heard yet */
 	ncc = c->leader_confirmed ? tg_burst_match(c, s->work, w0, w1, onset, &gain, &at) : 0.0f;
 	if (!(ncc >= TG_BURST_BANK_NCC && gain >= TG_BURST_GAIN_DB)) {
 		ncc = tg_burst_bank_match(c, s->work, w0, w1, onset, 1, &bank_gain, &bank_at, &entry);
@@ -354,7 +364,7 @@ static int64_t decide_heard_before(struct tg_shots *s, struct tg_shot_event *e, 
 	} else {
 		entry = -1;
 	}
-	if (llabs(at - onset) >= (int64_t)(5.0 * s->rate / 1000.0) && onset_taken(s, at))
+	if (llabs(at - onset) >= same_onset(s) && onset_taken(s, at))
 		return onset;   /* the match lines up on another event: that one */
 	tg_burst_bank_fired(c, entry);
 	onset = take_repeat(s, e, at, ncc, gain);
@@ -411,7 +421,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	onset = tg_shot_onset(&win, lo, from, to, tg_burst_within(&s->chain, fs));
 	if (forced >= 0 && forced >= w0 && forced < w1)
 		onset = forced;
-	if (forced < 0 && onset - s->last_onset < (int64_t)(5.0 * s->rate / 1000.0))
+	if (forced < 0 && onset - s->last_onset < same_onset(s))
 		return 0;     /* two candidates refined to one onset */
 	if (onset_taken(s, onset))
 		return 0;     /* a repeat that a candidate already became */
@@ -432,7 +442,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	e.score = tg_shot_score(&e);
 	e.logit = tg_shot_model_logit(&e);
 	if (e.score > 0.0f || e.logit > 0.0f || tg_burst_within(&s->chain, onset) ||
-	    (e.logit > HEARD_MIN_LOGIT && s->chain.view[0].tt > 0.0)) {
+	    may_be_heard(s, &e)) {
 		e.harmonicity = tg_shot_periodicity(&win, onset);
 		e.score = tg_shot_score(&e);
 		e.logit = tg_shot_model_logit(&e);
@@ -481,7 +491,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 				e.basis = TG_SHOT_BY_RHYTHM;
 		} else if (tg_burst_within(c, onset)) {
 			onset = decide_in_chain(s, &e, w0, w1, onset);
-		} else if (e.cls == TG_SHOT_IMPULSE && e.logit > HEARD_MIN_LOGIT && !lacks_hf(&e)) {
+		} else if (e.cls == TG_SHOT_IMPULSE && may_be_heard(s, &e) && !lacks_hf(&e)) {
 			onset = decide_heard_before(s, &e, w0, w1, onset);
 		}
 	}

@@ -76,23 +76,22 @@ if /usr/bin/python3 -c "import sklearn" 2>/dev/null; then
 	expect 0 "the chain model alone" "$TRAIN" --only chain dump.csv chain
 	check "only the chain model's table is written, the same; the event model's is left as it was" \
 		sh -c 'cmp -s chain/shotmodel_trees.h kept.h && cmp -s chain/chainmodel_trees.h again/chainmodel_trees.h'
-	# a write that fails (here: its temporary name is taken by a folder)
-	# leaves the table there was, whole
-	mkdir keep
-	printf '/* the table there was */\n' > keep/shotmodel_trees.h
-	mkdir keep/shotmodel_trees.h.tmp
-	expect 1 "a table that cannot be written whole is an error" "$TRAIN" dump.csv keep
-	contains err "keep/shotmodel_trees.h.tmp: Is a directory" "the message names the file it could not write"
-	contains keep/shotmodel_trees.h "the table there was" "the old table is left as it was"
+	# a write that fails (here: the temporary name of table $2 is taken by
+	# a folder) is an error naming that file, and leaves the event model's
+	# table there was, whole, and no temporary file
+	blocked_write() { # DIR TABLE WHAT
+		mkdir "$1"
+		printf '/* the table there was */\n' > "$1/shotmodel_trees.h"
+		mkdir "$1/$2.tmp"
+		expect 1 "$3 is an error" "$TRAIN" dump.csv "$1"
+		contains err "$1/$2.tmp: Is a directory" "$3: the message names the file it could not write"
+		contains "$1/shotmodel_trees.h" "the table there was" "$3: the event model's table is left as it was"
+		check "$3: no temporary file is left" test -z "$(find "$1" -name '*.tmp' -type f)"
+	}
+	blocked_write keep shotmodel_trees.h "a table that cannot be written whole"
 	# the second table's write fails: the first is not replaced either (no
 	# new event model beside a chain model fitted on the old one)
-	mkdir pair
-	printf '/* the event model there was */\n' > pair/shotmodel_trees.h
-	mkdir pair/chainmodel_trees.h.tmp
-	expect 1 "a pair of tables that cannot both be written is an error" "$TRAIN" dump.csv pair
-	contains err "pair/chainmodel_trees.h.tmp: Is a directory" "the message names the file it could not write"
-	contains pair/shotmodel_trees.h "the event model there was" "the event model's table is left as it was"
-	check "no temporary file is left" test ! -e pair/shotmodel_trees.h.tmp
+	blocked_write pair chainmodel_trees.h "a pair of tables that cannot both be written"
 else
 	skip "python3-sklearn missing (scripts/install-deps --train): the fit is not tested"
 fi
