@@ -3,8 +3,10 @@
  *
  * Two gradient-boosted ensembles of shallow trees, fitted by
  * scripts/train-shot-model (scikit-learn) on the development half of the
- * generated clips and written out as tables (shotmodel_trees.h,
- * chainmodel_trees.h); this file only walks them.
+ * generated clips and on training clips with five more weapons and more
+ * hard negatives, in full band and in a phone's band, and written out as
+ * tables (shotmodel_trees.h, chainmodel_trees.h); this file only walks
+ * them.
  *
  * The event model decides an event by its own features, the rule score
  * (tg_shot_score()) among them.  Why a fitted model over the hand-set
@@ -32,8 +34,8 @@
 
 /* Log-odds that e is a gunshot, by its own features (> 0: a gunshot).
  * A band feature the recording does not carry (NAN) is missing: each
- * split sends it where most of the fit's events went (the development
- * clips carry every band, so no split has learnt from a missing one). */
+ * split sends it where the fit learnt to (the training clips in a
+ * phone's band lack the top bands). */
 float tg_shot_model_logit(const struct tg_shot_event *e);
 
 /* Log-odds that e, a candidate inside a chain, is a further shot of it

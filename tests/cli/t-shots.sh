@@ -196,11 +196,16 @@ check "the count is the file's, not the resampler's" test "$(json out 'd["unusab
 expect 0 "a clean file has none" tg shots --json clean.wav
 check "no bad samples" test "$(json out 'd["unusable_samples"]')" = 0
 # every event, not only the shots: whether gated noise holds a gunshot is
-# the model's call, what the bad samples must not change is any of it
+# the model's call, what the bad samples must not change is any of it;
+# an event starting within 50 ms of them may start elsewhere (they are
+# silence now: 10 zeros inside a burst's ringing are a step of power)
 check "the damaged file gives the clean file's events and classes (the bad samples do not poison the rest)" python3 -c "
 import json; a = json.load(open('damaged.json')); b = json.load(open('out'))
-ev = lambda d: [(e['time_s'], e['class']) for e in d['events']]
-raise SystemExit(0 if ev(a) == ev(b) and len(ev(a)) > 10 and a['count'] == b['count'] else 1)"
+bad = [(1.25, 1.2542), (3.75, 3.7504)]
+away = lambda t: all(t < s - 0.05 or t > e + 0.05 for s, e in bad)
+ev = lambda d: [(e['time_s'], e['class']) for e in d['events'] if away(e['time_s'])]
+raise SystemExit(0 if ev(a) == ev(b) and len(ev(a)) > 10 and a['count'] == b['count']
+                 and len(a['events']) == len(b['events']) else 1)"
 expect 0 "and in text" tg shots nan.wav
 contains out "unusable_samples" "the text output shows the count"
 expect 0 "samples 1e30 times full scale (no sound is)" tg shots --json absurd.wav

@@ -17,7 +17,7 @@ contains err "other.csv: not an event dump of test_shots (no column" "the messag
 
 echo "$COLS" > empty.csv
 expect 1 "a dump without events is an error" "$TRAIN" empty.csv tables
-contains err "empty.csv: too few dev events for the shot model (0, 0 near a shot" \
+contains err "empty.csv: too few events of sets dev, train, trainlp for the shot model (0, 0 near a shot" \
 	"the message names the dump, the model and the counts"
 
 expect 1 "a model that is neither is an error" "$TRAIN" --only both empty.csv tables
@@ -51,7 +51,7 @@ for i in range(1200):
 PY
 head -601 dump.csv > own-only.csv
 expect 1 "a dump with no candidates inside chains is an error" "$TRAIN" own-only.csv tables
-contains err "own-only.csv: too few dev events for the chain model (0, 0 near a shot" \
+contains err "own-only.csv: too few events of sets dev, train, trainlp for the chain model (0, 0 near a shot" \
 	"the message names the dump and the model"
 expect 1 "an output that cannot be written is an error" "$TRAIN" dump.csv nodir
 contains err "nodir/shotmodel_trees.h.tmp: No such file or directory" "the message names the file it could not write"
@@ -59,8 +59,8 @@ contains err "nodir/shotmodel_trees.h.tmp: No such file or directory" "the messa
 if /usr/bin/python3 -c "import sklearn" 2>/dev/null; then
 	mkdir -p inc/audio
 	expect 0 "a fit on a synthetic dump" "$TRAIN" dump.csv inc/audio
-	contains out "the shot model: 600 events, 200 near a shot, 150 trees" "it says what it fitted"
-	contains out "the chain model: 600 events, 200 near a shot, 150 trees" "both models"
+	contains out "the shot model: 600 events, 200 near a shot, 300 trees" "it says what it fitted"
+	contains out "the chain model: 600 events, 200 near a shot, 300 trees" "both models"
 	check "no temporary file is left" test -z "$(ls inc/audio | grep tmp)"
 	check "the tables compile with shotmodel.c" \
 		cc -std=c17 -Wall -Wextra -Werror -c -Iinc -I"$TESTIGO_ROOT/lib" \
