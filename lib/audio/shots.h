@@ -89,7 +89,7 @@
  *      shot is likelier than not (another recording of the weapon, which
  *      no template matches).  Gunshots <= 200 ms apart form a burst;
  *   6. confidence: the gunshot model's probability (fitted on generated
- *      development clips; for what the chain model judged, its
+ *      clips; for what the chain model judged, its
  *      probability), or for a repeat its correlation (Platt scaling).
  *
  * Times are seconds on the caller's timeline: push() gives the time of the

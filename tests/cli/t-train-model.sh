@@ -17,28 +17,30 @@ contains err "other.csv: not an event dump of test_shots (no column" "the messag
 
 echo "$COLS" > empty.csv
 expect 1 "a dump without events is an error" "$TRAIN" empty.csv tables
-contains err "empty.csv: too few events of sets dev, train, trainlp for the shot model (0, 0 near a shot" \
-	"the message names the dump, the model and the counts"
+contains err "empty.csv: no events of set dev, train, trainlp (test_shots writes the training sets with TG_SHOTS_TRAIN=1" \
+	"the message names the dump and the sets it lacks"
 
 expect 1 "a model that is neither is an error" "$TRAIN" --only both empty.csv tables
 contains err "--only takes shot or chain" "the message says what it takes"
 expect 1 "a wrong number of arguments is an error" "$TRAIN" a.csv b c
 contains err "usage: train-shot-model" "the usage is told"
 
-# 600 events of the dev half decided by their own features (the label
+# 600 events of the fitting sets decided by their own features (the label
 # follows the score, a third of them without the bands above 2 kHz: a
 # band-limited recording, missing) and 600 inside a chain (the label
-# follows the match)
+# follows the match); then 60 of the held-out half, which the fit leaves
+# out (its events would be counted)
 python3 - "$COLS" > dump.csv <<'PY'
 import random, sys
 random.seed(5)
 cols = sys.argv[1].split(",")
 print(sys.argv[1])
-for i in range(1200):
+for i in range(1260):
     lab = i % 3 == 0
-    inside = i >= 600
+    inside = 600 <= i < 1200
     row = {c: "%.9g" % random.gauss(0, 5) for c in cols}
-    row.update({"set": "dev", "clip": "c%d" % (i // 20), "snr": "10.0", "time": "%d" % i,
+    fit_set = ("dev", "train", "trainlp")[i // 7 % 3] if i < 1200 else "held"
+    row.update({"set": fit_set, "clip": "c%d" % (i // 20), "snr": "10.0", "time": "%d" % i,
                 "label": "1" if lab else "0", "cls": "0" if lab else "1", "ncc": "0",
                 "score": "%.9g" % random.gauss(2 if lab else -3, 2), "clipped": "0",
                 "gap": "nan"})
@@ -50,6 +52,11 @@ for i in range(1200):
     print(",".join(row[c] for c in cols))
 PY
 head -601 dump.csv > own-only.csv
+grep -v '^train' own-only.csv > dev-only.csv
+expect 1 "a dump without the training sets is an error" "$TRAIN" dev-only.csv tables
+contains err "dev-only.csv: no events of set train, trainlp (test_shots writes the training sets with TG_SHOTS_TRAIN=1, from the recordings scripts/install-deps --train installs)" \
+	"the message names the sets it lacks and how to write them"
+check "no table is written" test -z "$(ls tables)"
 expect 1 "a dump with no candidates inside chains is an error" "$TRAIN" own-only.csv tables
 contains err "own-only.csv: too few events of sets dev, train, trainlp for the chain model (0, 0 near a shot" \
 	"the message names the dump and the model"
