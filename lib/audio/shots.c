@@ -38,11 +38,6 @@
  * says a shot is likelier than not (measured at 0, 0.5 and 1: 0 is as
  * good or better on every set, docs/audio.md, thirteenth round) */
 #define CHAIN_MIN_LOGIT 0.0f
-/* ... and outside a chain, a recording already heard as a gunshot is a
- * shot unless the model all but rules it out (log-odds -2.5 and -3 tie on
- * the development half and -1.5 to -3.5 differ by 0.004 on every set;
- * docs/audio.md, fourteenth round) */
-#define HEARD_MIN_LOGIT -3.0f
 
 struct anchor {
 	int64_t idx;
@@ -332,7 +327,7 @@ static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int6
  * and the model does not all but rule the event out? */
 static int may_be_heard(const struct tg_shots *s, const struct tg_shot_event *e)
 {
-	return s->chain.view[0].tt > 0.0 && e->logit > HEARD_MIN_LOGIT;
+	return s->chain.view[0].tt > 0.0 && e->logit > TG_SHOT_HEARD_MIN_LOGIT;
 }
 
 /*
