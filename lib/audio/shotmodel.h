@@ -3,7 +3,7 @@
  *
  * Two gradient-boosted ensembles of shallow trees, fitted by
  * scripts/train-shot-model (scikit-learn) on the development half of the
- * generated clips and on training clips with five more weapons and more
+ * generated clips and on training clips with nine more weapons and more
  * hard negatives, in full band and in a phone's band, and written out as
  * tables (shotmodel_trees.h, chainmodel_trees.h); this file only walks
  * them.

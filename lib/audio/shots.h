@@ -121,11 +121,12 @@ enum tg_shot_basis {
 	TG_SHOT_BY_COUNT      /* how many bases there are (not a basis) */
 };
 
-/* Outside a chain, a recording already heard as a gunshot is a shot
- * unless the model all but rules it out: log-odds at or below this
+/* Outside a chain, a recording already heard as a gunshot (and carrying
+ * energy above 2 kHz; shots.c) is a shot unless the model all but rules
+ * it out: log-odds at or below this
  * (-2.5 and -3 tie on the development half and -1.5 to -3.5 differ by
  * 0.004 on every set; docs/audio.md, fourteenth round). */
-#define TG_SHOT_HEARD_MIN_LOGIT -3.0f
+#define TG_SHOT_HEARD_MIN_LOGIT (-3.0f)
 
 struct tg_shot_event {
 	double time_s;        /* onset on the caller's timeline */
