@@ -25,7 +25,11 @@
  * time since the chain's latest shot).  A burst's later shot that is
  * another recording of the weapon matches no template, and its own
  * features are blurred by the shot before; with what the chain knows it
- * is told from a reflection (docs/audio.md, thirteenth round).
+ * is told from a reflection (docs/audio.md, thirteenth round).  Since
+ * version 23 it also judges every repeat the template takes (the bank
+ * features then missing), and a repeat it all but rules out, mostly a
+ * reflection or a later part of the shot's own sound matched weakly, is
+ * not a shot (eighteenth round).
  */
 #ifndef TG_AUDIO_SHOTMODEL_H
 #define TG_AUDIO_SHOTMODEL_H
@@ -40,7 +44,8 @@ float tg_shot_model_logit(const struct tg_shot_event *e);
 
 /* Log-odds that e, a candidate inside a chain, is a further shot of it
  * (> 0): its own features, e->logit and the chain features (gap_ms,
- * repeat_ncc, repeat_gain_db, bank_ncc, bank_gain_db) filled in. */
+ * repeat_ncc, repeat_gain_db, bank_ncc, bank_gain_db; the bank's NAN
+ * for a repeat) filled in. */
 float tg_shot_chain_logit(const struct tg_shot_event *e);
 
 /* 1 when both tables were fitted on the features in the order this build

@@ -259,10 +259,31 @@ static int64_t take_repeat(struct tg_shots *s, struct tg_shot_event *e, int64_t 
 }
 
 /*
+ * Does a repeat (a match with the chain's first shot at `at`, found by the
+ * scan or by the in-chain test; its correlation and level) stand as a shot
+ * of the burst?  The chain model judges it with what the chain knows of
+ * it (the bank is not looked in: the template took it) and it stands
+ * unless the model all but rules it out: most of what the model turns
+ * down is a reflection or a later part of the shot's own sound that the
+ * template matches weakly.  Its chain features are there either way.
+ */
+static int judge_repeat(const struct tg_shots *s, struct tg_shot_event *e, int64_t at, float ncc,
+			float gain)
+{
+	e->repeat_ncc = ncc;
+	e->repeat_gain_db = gain;
+	e->gap_ms = (float)((double)(at - s->chain.last) * 1000.0 / s->rate);
+	e->bank_ncc = e->bank_gain_db = NAN;
+	e->chain_logit = tg_shot_chain_logit(e);
+	return e->chain_logit > TG_SHOT_REPEAT_MIN_CHAIN_LOGIT;
+}
+
+/*
  * A candidate inside the reverberation of a shot and not a repeat found by
- * the scan: a shot when it matches the chain's first shot or a bank entry
- * at a shot's level, when it is gunshot-like and stands out of the tail,
- * or when the chain model says a further shot; else an echo.  Returns its
+ * the scan: a shot when it matches the chain's first shot (and the chain
+ * model does not rule it out) or a bank entry at a shot's level, when it
+ * is gunshot-like and stands out of the tail, or when the chain model
+ * says a further shot; else an echo.  Returns its
  * onset (a repeat's is where its template matches best).  The bank and
  * the chain model are consulted only where they decide (the bank's
  * correlations are the costly part): the chain model judges a candidate
@@ -283,8 +304,13 @@ static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int6
 	e->repeat_gain_db = gain;
 	if (ncc >= REPEAT_NEAR_NCC && gain >= TG_BURST_GAIN_DB &&
 	    (!lacks_hf(e) || ncc >= REPEAT_SURE_NCC) && e->score > REPEAT_MIN_SCORE &&
-	    at - c->last >= min_gap)   /* the chain's first shot again, at its level */
-		return take_repeat(s, e, at, ncc, gain);
+	    at - c->last >= min_gap) {   /* the chain's first shot again, at its level */
+		if (judge_repeat(s, e, at, ncc, gain))
+			return take_repeat(s, e, at, ncc, gain);
+		e->cls = TG_SHOT_ECHO;
+		e->echo_of = c->leader;
+		return onset;
+	}
 	if (e->cls == TG_SHOT_GUNSHOT && e->jump_db >= STANDOUT_DB)
 		return onset;          /* a gunshot of its own, out of the tail */
 	if (e->score > REPEAT_MIN_SCORE) {
@@ -481,9 +507,16 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 				rhythm = c->rep[r].rhythm && (forced >= 0 || ncc < REPEAT_NEAR_NCC);
 				tg_burst_drop(c, r);
 			}
-			onset = take_repeat(s, &e, onset, ncc, gain);
-			if (rhythm)
-				e.basis = TG_SHOT_BY_RHYTHM;
+			if (judge_repeat(s, &e, onset, ncc, gain)) {
+				onset = take_repeat(s, &e, onset, ncc, gain);
+				if (rhythm)
+					e.basis = TG_SHOT_BY_RHYTHM;
+			} else if (forced >= 0) {
+				return 0;
+			} else {
+				e.cls = TG_SHOT_ECHO;
+				e.echo_of = c->leader;
+			}
 		} else if (tg_burst_within(c, onset)) {
 			onset = decide_in_chain(s, &e, w0, w1, onset);
 		} else if (e.cls == TG_SHOT_IMPULSE && may_be_heard(s, &e) && !lacks_hf(&e)) {
@@ -491,19 +524,20 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 		}
 	}
 	/* confidence, fitted on the development half of the generated clips:
-	 * what the chain model judged by its probability, a repeat the event
-	 * model alone would not take by its correlation (Platt scaling), any
-	 * other event by the event model's probability; see docs/audio.md for
-	 * the reliability table */
+	 * what the chain model judged (a further shot, a repeat, or what it
+	 * turned down) by its probability (for the repeats it tracks how often
+	 * they are right far better than their correlation did: eighteenth
+	 * round), a shot heard before and a repeat through the bank that the
+	 * event model alone would not take by their correlation (Platt
+	 * scaling), any other event by the event model's probability; see
+	 * docs/audio.md for the reliability table */
 	{
 		float pg = logistic(e.logit), pc = logistic(e.chain_logit);
 
-		if (e.basis == TG_SHOT_BY_CHAIN)
-			e.confidence = pc;
+		if (!isnan(e.chain_logit))
+			e.confidence = e.cls == TG_SHOT_GUNSHOT ? pc : 1.0f - pc;
 		else if (e.basis == TG_SHOT_BY_HEARD)
 			e.confidence = logistic(CONF_HEARD_A * e.repeat_ncc + CONF_HEARD_B);
-		else if (e.cls == TG_SHOT_ECHO && !isnan(e.chain_logit))
-			e.confidence = 1.0f - pc;
 		else if (e.cls == TG_SHOT_GUNSHOT && e.repeat_ncc > 0.0f && e.logit <= 0.0f)
 			e.confidence = logistic(CONF_NCC_A * e.repeat_ncc + CONF_NCC_B);
 		else

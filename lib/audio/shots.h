@@ -128,6 +128,14 @@ enum tg_shot_basis {
  * 0.004 on every set; docs/audio.md, fourteenth round). */
 #define TG_SHOT_HEARD_MIN_LOGIT (-3.0f)
 
+/* Inside a chain, a repeat (a match with the chain's first shot, found
+ * by the scan or by the in-chain test) is a shot of the burst unless the
+ * chain model all but rules it out: its log-odds at or below this, the
+ * heard line's odds of 1 in 20 (at -2 the phone band gains 0.004 more
+ * and the held half loses an exact count; docs/audio.md, eighteenth
+ * round). */
+#define TG_SHOT_REPEAT_MIN_CHAIN_LOGIT (-3.0f)
+
 struct tg_shot_event {
 	double time_s;        /* onset on the caller's timeline */
 	float peak_dbfs;

@@ -101,26 +101,42 @@ t = [s["time_s"] for s in d["shots"]]
 sys.exit(0 if all(any(abs(a - b) <= 0.02 for a in t) for b in truth) else 1)
 PY
 	# (the unit tests show the chain model's shots: test_recorded_variants)
-	check "ps02: what the chain model judged carries its features, 55 ms or more into a chain, and its confidence" \
-		python3 - out <<'PY'
+	# what the chain model judged: a candidate no template took (all three
+	# features, 55-450 ms into a chain; a shot of basis chain above 0 or an
+	# echo) or a repeat (the bank not looked in: a shot above the repeat
+	# line, -3, or an echo at or below it); its probability is the confidence
+	cat > judged.py <<'PY'
 import json, math, sys
 d = json.load(open(sys.argv[1]))
 ev = d["events"]
 judged = [e for e in ev if e["features"]["chain_logit"] is not None]
 ok = judged and len(judged) < len(ev)
+kinds = set()
 for e in ev:
     f = e["features"]
     have = [f[k] is not None for k in ("chain_gap_ms", "bank_ncc", "chain_logit")]
-    ok = ok and (all(have) or not any(have))
+    ok = ok and have in ([True] * 3, [False] * 3, [True, False, True])
 for e in judged:
     f = e["features"]
     p = 1 / (1 + math.exp(-f["chain_logit"]))
-    ok = ok and 55 <= f["chain_gap_ms"] <= 450 and e["class"] in ("gunshot", "echo")
-    want = p if e["class"] == "gunshot" else 1 - p
-    ok = ok and abs(e["confidence"] - want) < 0.01 and e["confidence"] >= 0.5
-sys.exit(0 if ok else 1)
+    shot = e["class"] == "gunshot"
+    ok = ok and e["class"] in ("gunshot", "echo")
+    if f["bank_ncc"] is None:
+        kinds.add("repeat")
+        ok = ok and (e.get("basis") in ("repeat", "rhythm") and f["chain_logit"] > -3
+                     if shot else f["chain_logit"] <= -3)
+    else:
+        kinds.add("candidate")
+        ok = ok and 55 <= f["chain_gap_ms"] <= 450 and (e.get("basis") == "chain") == shot
+        ok = ok and (f["chain_logit"] > 0) == shot
+    ok = ok and abs(e["confidence"] - (p if shot else 1 - p)) < 0.01
+sys.exit(0 if ok and kinds >= set(sys.argv[2:]) else 1)
 PY
+	check "ps02: what the chain model judged carries its features, and its confidence" \
+		python3 judged.py out candidate
 	expect 0 "shots --json on ps07" tg shots --json "$C/shots/ps07.mp4"
+	check "ps07: the chain model judged its burst's repeats and candidates, each with its features and confidence" \
+		python3 judged.py out candidate repeat
 	check "ps07: a burst shot in a gap is found by the burst's rhythm, and is a labelled shot" python3 - out "$C/shots.csv" <<'PY'
 import csv, json, sys
 d = json.load(open(sys.argv[1]))
