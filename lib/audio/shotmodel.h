@@ -43,9 +43,10 @@
 float tg_shot_model_logit(const struct tg_shot_event *e);
 
 /* Log-odds that e, a candidate inside a chain, is a further shot of it
- * (> 0): its own features, e->logit and the chain features (gap_ms,
- * repeat_ncc, repeat_gain_db, bank_ncc, bank_gain_db; the bank's NAN
- * for a repeat) filled in. */
+ * (a candidate no template took is one above 0, a repeat unless at or
+ * below TG_SHOT_REPEAT_MIN_CHAIN_LOGIT): its own features, e->logit and
+ * the chain features (gap_ms, repeat_ncc, repeat_gain_db, bank_ncc,
+ * bank_gain_db; the bank's NAN for a repeat) filled in. */
 float tg_shot_chain_logit(const struct tg_shot_event *e);
 
 /* 1 when both tables were fitted on the features in the order this build

@@ -18,12 +18,13 @@
 #define SAME_ONSET_MS 5.0  /* two onsets this close are one event's */
 #define MAX_PENDING 64
 #define MAX_ANCHORS 64
-#define STANDOUT_DB 6.0f   /* a gunshot-like event this far above the tail is a shot itself */
 #define REPEAT_NEAR_NCC 0.35f /* a candidate inside a chain that matches the template this well */
 #define SCAN_MATCH_MS 25.0 /* a candidate this close to a found repeat is that repeat */
-/* confidence of a repeat taken on its match alone (Platt scaling fitted on
- * 200 clips of the generated development half for analyser v4; any other
- * event's is the model's probability; test_shots.c prints the reliability) */
+/* confidence of a repeat through the bank taken on its match alone (Platt
+ * scaling fitted on 200 clips of the generated development half for
+ * analyser v4, for every such repeat until version 23; what the chain
+ * model judged has its probability, any other event the event model's;
+ * test_shots.c prints the reliability) */
 #define CONF_NCC_A 10.128f
 #define CONF_NCC_B -3.785f
 /* ... and of a shot heard before (fitted on its 82 shots in 400 clips of
@@ -258,35 +259,64 @@ static int64_t take_repeat(struct tg_shots *s, struct tg_shot_event *e, int64_t 
 	return at;
 }
 
+/* e, inside the chain, is the blast's ringing or a reflection of it */
+static void make_echo(const struct tg_shots *s, struct tg_shot_event *e)
+{
+	e->cls = TG_SHOT_ECHO;
+	e->echo_of = s->chain.leader;
+}
+
+/* a gunshot by its own features that stands out of the tail is a shot
+ * itself, whatever the chain says of it */
+static int stands_out(const struct tg_shot_event *e)
+{
+	return e->cls == TG_SHOT_GUNSHOT && e->jump_db >= TG_SHOT_STANDOUT_DB;
+}
+
 /*
- * Does a repeat (a match with the chain's first shot at `at`, found by the
- * scan or by the in-chain test; its correlation and level) stand as a shot
- * of the burst?  The chain model judges it with what the chain knows of
- * it (the bank is not looked in: the template took it) and it stands
- * unless the model all but rules it out: most of what the model turns
- * down is a reflection or a later part of the shot's own sound that the
- * template matches weakly.  Its chain features are there either way.
+ * The chain model's log-odds that e, at `at` inside the chain, is a
+ * further shot of it; fills in the chain features it reads (bank_ncc and
+ * bank_gain: the bank's best match, NAN where the bank was not looked in).
  */
-static int judge_repeat(const struct tg_shots *s, struct tg_shot_event *e, int64_t at, float ncc,
-			float gain)
+static float chain_judge(const struct tg_shots *s, struct tg_shot_event *e, int64_t at,
+			 float bank_ncc, float bank_gain)
+{
+	e->gap_ms = (float)((double)(at - s->chain.last) * 1000.0 / s->rate);
+	e->bank_ncc = bank_ncc;
+	e->bank_gain_db = bank_gain;
+	return e->chain_logit = tg_shot_chain_logit(e);
+}
+
+/*
+ * A repeat: e matches the chain's first shot at `at` (found by the scan or
+ * by the in-chain test; ncc and gain, its correlation and level).  The
+ * chain model judges it with what the chain knows of it (the bank is not
+ * looked in: the template took it), and it is a shot of the burst, timed
+ * at its match (returned), unless the model all but rules it out and it
+ * does not stand out as a gunshot of its own; then it is an echo (-1).
+ * What the model turns down is mostly a reflection or a later part of
+ * the shot's own sound that the template matches weakly.
+ */
+static int64_t judge_repeat(struct tg_shots *s, struct tg_shot_event *e, int64_t at, float ncc,
+			    float gain)
 {
 	e->repeat_ncc = ncc;
 	e->repeat_gain_db = gain;
-	e->gap_ms = (float)((double)(at - s->chain.last) * 1000.0 / s->rate);
-	e->bank_ncc = e->bank_gain_db = NAN;
-	e->chain_logit = tg_shot_chain_logit(e);
-	return e->chain_logit > TG_SHOT_REPEAT_MIN_CHAIN_LOGIT;
+	if (chain_judge(s, e, at, NAN, NAN) > TG_SHOT_REPEAT_MIN_CHAIN_LOGIT || stands_out(e))
+		return take_repeat(s, e, at, ncc, gain);
+	make_echo(s, e);
+	return -1;
 }
 
 /*
  * A candidate inside the reverberation of a shot and not a repeat found by
- * the scan: a shot when it matches the chain's first shot (and the chain
- * model does not rule it out) or a bank entry at a shot's level, when it
- * is gunshot-like and stands out of the tail, or when the chain model
- * says a further shot; else an echo.  Returns its
- * onset (a repeat's is where its template matches best).  The bank and
- * the chain model are consulted only where they decide (the bank's
- * correlations are the costly part): the chain model judges a candidate
+ * the scan: a shot when it matches the chain's first shot (a repeat, which
+ * the chain model judges) or a bank entry at a shot's level, when it is
+ * gunshot-like and stands out of the tail, or when the chain model says a
+ * further shot; else an echo.  Returns its onset (a repeat's is where its
+ * template matches best).  The bank and the chain model are consulted
+ * only where they decide (the bank's correlations are the costly part):
+ * the chain model judges every repeat of the template and a candidate
  * with a score above -6 that neither the template nor the bank takes and
  * that comes at least a burst's least interval after the chain's latest
  * shot, and an event's chain features are there exactly when it did.
@@ -305,13 +335,10 @@ static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int6
 	if (ncc >= REPEAT_NEAR_NCC && gain >= TG_BURST_GAIN_DB &&
 	    (!lacks_hf(e) || ncc >= REPEAT_SURE_NCC) && e->score > REPEAT_MIN_SCORE &&
 	    at - c->last >= min_gap) {   /* the chain's first shot again, at its level */
-		if (judge_repeat(s, e, at, ncc, gain))
-			return take_repeat(s, e, at, ncc, gain);
-		e->cls = TG_SHOT_ECHO;
-		e->echo_of = c->leader;
-		return onset;
+		int64_t taken = judge_repeat(s, e, at, ncc, gain);
+		return taken >= 0 ? taken : onset;
 	}
-	if (e->cls == TG_SHOT_GUNSHOT && e->jump_db >= STANDOUT_DB)
+	if (stands_out(e))
 		return onset;          /* a gunshot of its own, out of the tail */
 	if (e->score > REPEAT_MIN_SCORE) {
 		/* another recording heard before, at a shot's level (a weapon's
@@ -331,11 +358,7 @@ static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int6
 			 * a further shot: another recording of the weapon, timed
 			 * at its own onset; a repeat the scan found within a
 			 * burst's least interval of it is this shot */
-			e->gap_ms = (float)((double)(onset - c->last) * 1000.0 / s->rate);
-			e->bank_ncc = bank_ncc;
-			e->bank_gain_db = bank_gain;
-			e->chain_logit = tg_shot_chain_logit(e);
-			if (e->chain_logit > CHAIN_MIN_LOGIT) {
+			if (chain_judge(s, e, onset, bank_ncc, bank_gain) > CHAIN_MIN_LOGIT) {
 				while ((near = tg_burst_nearest(c, onset, min_gap)) >= 0)
 					tg_burst_drop(c, near);
 				onset = take_repeat(s, e, onset, ncc, gain);
@@ -344,8 +367,7 @@ static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int6
 			}
 		}
 	}
-	e->cls = TG_SHOT_ECHO;
-	e->echo_of = c->leader;
+	make_echo(s, e);
 	return onset;
 }
 
@@ -396,7 +418,8 @@ static int64_t decide_heard_before(struct tg_shots *s, struct tg_shot_event *e, 
 /*
  * Measure one candidate frame k; the ring holds what is needed (or all
  * there is).  forced >= 0: a repeat found by the chain scan, with its onset
- * already known (no refinement, always a shot of the chain).
+ * already known (no refinement; a shot of the chain, or no event when it
+ * is not one).
  */
 static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 {
@@ -488,15 +511,15 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 				tg_burst_drop(c, r);
 			if (forced >= 0)
 				return 0;
-			if (tg_burst_within(c, onset)) {
-				e.cls = TG_SHOT_ECHO;
-				e.echo_of = c->leader;
-			}
+			if (tg_burst_within(c, onset))
+				make_echo(s, &e);
 		} else if (forced >= 0 || r >= 0) {
 			/* a repeat of the chain's first shot: a shot of the burst, timed
-			 * where the template matches best */
+			 * where the template matches best, unless the chain model
+			 * turns it down */
 			float ncc = 0.0f, gain = 0.0f;
 			int rhythm = 0;
+			int64_t at;
 
 			if (r >= 0) {
 				onset = c->rep[r].at;
@@ -507,15 +530,13 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 				rhythm = c->rep[r].rhythm && (forced >= 0 || ncc < REPEAT_NEAR_NCC);
 				tg_burst_drop(c, r);
 			}
-			if (judge_repeat(s, &e, onset, ncc, gain)) {
-				onset = take_repeat(s, &e, onset, ncc, gain);
+			at = judge_repeat(s, &e, onset, ncc, gain);
+			if (at >= 0) {
+				onset = at;
 				if (rhythm)
 					e.basis = TG_SHOT_BY_RHYTHM;
 			} else if (forced >= 0) {
-				return 0;
-			} else {
-				e.cls = TG_SHOT_ECHO;
-				e.echo_of = c->leader;
+				return 0;   /* no candidate of its own: nothing to report */
 			}
 		} else if (tg_burst_within(c, onset)) {
 			onset = decide_in_chain(s, &e, w0, w1, onset);

@@ -75,7 +75,10 @@
  *      to the walls and the air, and arrives 6 dB or more down) and carries
  *      energy above 2 kHz.  A repeat (scanned or tested) also needs its own
  *      score above -6: the match alone does not make a shot of an event
- *      that nothing else says is a blast.  A candidate that the chain's
+ *      that nothing else says is a blast; and (since version 23) the chain
+ *      model, below, must not all but rule it out (a reflection, or a
+ *      later part of the shot's own sound, matched weakly), unless it
+ *      stands out of the tail as a gunshot of its own.  A candidate that the chain's
  *      template rejects is tried against the bank (burst.h: the first
  *      shots of earlier chains, a weapon's other recordings and other
  *      weapons heard before): a match >= 0.6 at the chain's level is the
@@ -89,8 +92,11 @@
  *      shot is likelier than not (another recording of the weapon, which
  *      no template matches).  Gunshots <= 200 ms apart form a burst;
  *   6. confidence: the gunshot model's probability (fitted on generated
- *      clips; for what the chain model judged, its
- *      probability), or for a repeat its correlation (Platt scaling).
+ *      clips; for what the chain model judged, its further shots, the
+ *      repeats and what it turned down, its probability), or for a repeat
+ *      through the bank and a shot heard before, their correlation (Platt
+ *      scaling).  A repeat the chain model doubts but does not rule out is
+ *      a shot whose confidence can be under 0.5: the rules took it.
  *
  * Times are seconds on the caller's timeline: push() gives the time of the
  * block's first sample, so gaps and non-zero start times are honoured.
@@ -132,9 +138,14 @@ enum tg_shot_basis {
  * by the scan or by the in-chain test) is a shot of the burst unless the
  * chain model all but rules it out: its log-odds at or below this, the
  * heard line's odds of 1 in 20 (at -2 the phone band gains 0.004 more
- * and the held half loses an exact count; docs/audio.md, eighteenth
- * round). */
+ * F1 but recordings at 8 kHz lose 0.009, and the phone and unseen halves
+ * an exact count each; docs/audio.md, eighteenth round). */
 #define TG_SHOT_REPEAT_MIN_CHAIN_LOGIT (-3.0f)
+
+/* Inside a chain, an event the model calls a gunshot by its own features
+ * that stands this far (dB, its jump) out of the tail is a shot itself,
+ * whatever the chain's templates and its model say. */
+#define TG_SHOT_STANDOUT_DB 6.0f
 
 struct tg_shot_event {
 	double time_s;        /* onset on the caller's timeline */
@@ -160,9 +171,11 @@ struct tg_shot_event {
 	float repeat_ncc;     /* correlation with the chain's first shot (its better view), or
 	                       * with the bank entry that made it a shot; 0 if none */
 	float repeat_gain_db; /* level of that match against the chain's first shot */
-	/* a candidate the chain model judged (NAN for every other event): */
+	/* what the chain model judged, a candidate or a repeat (NAN for every
+	 * other event): */
 	float gap_ms;         /* time since the chain's latest shot */
-	float bank_ncc;       /* best match among the bank's other recordings (0 if none) */
+	float bank_ncc;       /* best match among the bank's other recordings (0 if none;
+	                       * NAN for a repeat: the bank is not looked in) */
 	float bank_gain_db;   /* ... its level against the chain's first shot */
 	float chain_logit;    /* the chain model's log-odds of a further shot (shotmodel.h) */
 	float score;          /* the rule score, > 0 means gunshot-like (its terms:
@@ -172,7 +185,8 @@ struct tg_shot_event {
 	                       * a gunshot by its own features */
 	enum tg_shot_class cls;
 	enum tg_shot_basis basis;
-	float confidence;     /* 0..1 that the class is right */
+	float confidence;     /* 0..1 that the class is right (a shot the rules took that
+	                       * the chain model doubts can be under 0.5) */
 	int burst;            /* burst number (1-based) for gunshots, 0 if single */
 	int echo_of;          /* index of the event this echoes, or -1 */
 };

@@ -287,8 +287,9 @@ int tg_an_shots_emit(struct tg_an_shots_state *s, struct tg_out *o)
 		   "line of fire, constant bullet speed, still air; the slowest bullet and the "
 		   "longest interval (dt + onset_uncertainty_s) give the largest distance");
 	tg_out_str(o, "confidence", "the gunshot model's probability (inside a burst the chain "
-		   "model's; a repeat's or a recording heard before: Platt scaling of its correlation), fitted on "
-		   "generated development clips (docs/audio.md)");
+		   "model's for what it judged: its further shots, the repeats and what it turned "
+		   "down; a repeat through the bank or a recording heard before: Platt scaling of "
+		   "its correlation), fitted on generated development clips (docs/audio.md)");
 	tg_out_end(o);
 	free(rg);
 	return 0;

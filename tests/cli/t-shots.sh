@@ -104,7 +104,9 @@ PY
 	# what the chain model judged: a candidate no template took (all three
 	# features, 55-450 ms into a chain; a shot of basis chain above 0 or an
 	# echo) or a repeat (the bank not looked in: a shot above the repeat
-	# line, -3, or an echo at or below it); its probability is the confidence
+	# line, -3, or standing 6 dB out of the tail as a gunshot of its own,
+	# or an echo at or below it); its probability is the confidence (the
+	# JSON rounds the log-odds to 0.01: a margin of 0.005 at each line)
 	cat > judged.py <<'PY'
 import json, math, sys
 d = json.load(open(sys.argv[1]))
@@ -121,14 +123,18 @@ for e in judged:
     p = 1 / (1 + math.exp(-f["chain_logit"]))
     shot = e["class"] == "gunshot"
     ok = ok and e["class"] in ("gunshot", "echo")
+    line = -3 if f["bank_ncc"] is None else 0
+    above = f["chain_logit"] > line - 0.005
+    below = f["chain_logit"] <= line + 0.005
     if f["bank_ncc"] is None:
         kinds.add("repeat")
-        ok = ok and (e.get("basis") in ("repeat", "rhythm") and f["chain_logit"] > -3
-                     if shot else f["chain_logit"] <= -3)
+        alone = f["model_logit"] > -0.005 and f["jump_db"] >= 5.95
+        ok = ok and (e.get("basis") in ("repeat", "rhythm") and (above or alone)
+                     if shot else below)
     else:
         kinds.add("candidate")
         ok = ok and 55 <= f["chain_gap_ms"] <= 450 and (e.get("basis") == "chain") == shot
-        ok = ok and (f["chain_logit"] > 0) == shot
+        ok = ok and (above if shot else below)
     ok = ok and abs(e["confidence"] - (p if shot else 1 - p)) < 0.01
 sys.exit(0 if ok and kinds >= set(sys.argv[2:]) else 1)
 PY
