@@ -41,7 +41,7 @@ const char cmd_shots_help[] =
 	"matches and the time since the burst's last shot, says a further shot\n"
 	"rather than an echo) or rhythm (a weaker repeat where the burst's\n"
 	"rhythm left a gap of about two intervals, judged by the chain model\n"
-	"like every repeat: the weakest evidence).\n"
+	"like every repeat of the first shot: the weakest evidence).\n"
 	"A recording made through a narrower band (a phone call or a scanner at\n"
 	"8 kHz) is judged on the bands it carries; a feature it cannot measure\n"
 	"(energy above 4 kHz) is null and left out, and it is less accurate.\n"

@@ -78,13 +78,13 @@
  *      that nothing else says is a blast; and (since version 23) the chain
  *      model, below, must not all but rule it out (a reflection, or a
  *      later part of the shot's own sound, matched weakly), unless it
- *      stands out of the tail as a gunshot of its own.  A candidate that the chain's
- *      template rejects is tried against the bank (burst.h: the first
- *      shots of earlier chains, a weapon's other recordings and other
- *      weapons heard before): a match >= 0.6 at the chain's level is the
- *      next shot too.  Any other event (but a crack)
- *      within 450 ms of a gunshot is an echo or the blast's own ringing,
- *      unless it is gunshot-like and stands >= 6 dB out of the tail, or,
+ *      stands out of the tail as a gunshot of its own.  A candidate that
+ *      the chain's template rejects is tried against the bank (burst.h:
+ *      the first shots of earlier chains, a weapon's other recordings and
+ *      other weapons heard before): a match >= 0.6 at the chain's level is
+ *      the next shot too.  Any other event (but a crack) within 450 ms
+ *      of a gunshot is an echo or the blast's own ringing, unless it is
+ *      gunshot-like and stands >= 6 dB out of the tail, or,
  *      with a score above -6, taken by neither the template nor the bank
  *      and >= 55 ms after the chain's latest shot, the chain model
  *      (shotmodel.h: its features, its matches with the template and the

@@ -920,11 +920,13 @@ static int events_consistent(const struct tg_shots_result *r)
 			return 0;
 		if (judged && bank && e->cls == TG_SHOT_ECHO && e->chain_logit > 0.0f)
 			return 0;
-		if (judged && !bank &&
-		    (e->cls == TG_SHOT_ECHO ? e->chain_logit > TG_SHOT_REPEAT_MIN_CHAIN_LOGIT
-					    : !(repeat && (e->chain_logit > TG_SHOT_REPEAT_MIN_CHAIN_LOGIT ||
-							   (e->logit > 0.0f && e->jump_db >= TG_SHOT_STANDOUT_DB)))))
-			return 0;
+		if (judged && !bank) {
+			int above = e->chain_logit > TG_SHOT_REPEAT_MIN_CHAIN_LOGIT;
+			int stands_out = e->logit > 0.0f && e->jump_db >= TG_SHOT_STANDOUT_DB;
+
+			if (e->cls == TG_SHOT_ECHO ? above : !(repeat && (above || stands_out)))
+				return 0;
+		}
 		if (judged) {
 			float p = 1.0f / (1.0f + expf(-e->chain_logit));
 			if (fabsf(e->confidence - (e->cls == TG_SHOT_GUNSHOT ? p : 1.0f - p)) > 1e-4f)
