@@ -2,6 +2,7 @@
 #include "audio/onset.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libavutil/mem.h>
@@ -141,11 +142,11 @@ static uint32_t track_carried(struct tg_onset *o, const float *raw, float gate)
 	return o->seen;
 }
 
-void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_frame *out)
+/* The frame's band levels (dB, before the gate) into raw; returns the loudest. */
+static float band_levels(struct tg_onset *o, const float *frame, float *raw)
 {
 	av_tx_fn fn = (av_tx_fn)o->txfn;
-	float sum = 0.0f, norm = 1.0f / ((float)o->n * (float)o->n), gate, loudest = -1e30f;
-	float raw[TG_ONSET_MAXBANDS];
+	float norm = 1.0f / ((float)o->n * (float)o->n), loudest = -1e30f;
 	int k, b;
 
 	for (k = 0; k < o->n; k++)
@@ -163,6 +164,58 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
 		if (raw[b] > loudest)
 			loudest = raw[b];
 	}
+	return loudest;
+}
+
+int tg_onset_has_sound(struct tg_onset *o, const float *frame)
+{
+	float raw[TG_ONSET_MAXBANDS], loudest = band_levels(o, frame, raw);
+
+	return loudest > level_gate(o, loudest);
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return (x > y) - (x < y);
+}
+
+void tg_onset_seed(struct tg_onset *o, const float *x, size_t nx)
+{
+	float raw[TG_ONSET_MAXBANDS], loudest, gate;
+	float level[TG_ONSET_MAXBANDS][TG_ONSET_SEED_FRAMES];
+	size_t j;
+	int nf = 0, b;
+
+	for (j = 0; j + (size_t)o->n <= nx && nf < TG_ONSET_SEED_FRAMES; j += (size_t)o->hop) {
+		loudest = band_levels(o, x + j, raw);
+		gate = level_gate(o, loudest);
+		if (loudest <= gate)
+			continue;   /* silence: not the background's level */
+		for (b = 0; b < o->nbands; b++)
+			level[b][nf] = raw[b] < gate ? gate : raw[b];
+		nf++;
+	}
+	if (nf == 0)
+		return;
+	for (b = 0; b < o->nbands; b++) {
+		float first = level[b][0];
+
+		qsort(level[b], (size_t)nf, sizeof(float), cmp_float);
+		o->floor_db[b] = first < level[b][nf / 2] ? first : level[b][nf / 2];
+		o->flux_db[b] = 3.0f;
+	}
+	o->seeded = 1;
+}
+
+void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_frame *out)
+{
+	float sum = 0.0f, gate, loudest;
+	float raw[TG_ONSET_MAXBANDS];
+	int b;
+
+	loudest = band_levels(o, frame, raw);
 	gate = level_gate(o, loudest);
 	for (b = 0; b < o->nbands; b++)
 		out->band_db[b] = raw[b] < gate ? gate : raw[b];
@@ -175,6 +228,7 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
 		for (b = 0; b < o->nbands; b++)
 			out->excess_db[b] = o->frames ? out->band_db[b] - o->floor_db[b] : 0.0f;
 		out->strength = 0.0f;
+		o->silent |= o->frames == 0;
 		return;
 	}
 
@@ -182,9 +236,16 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
 		float e = out->band_db[b], rise, excess, step, c;
 
 		if (o->frames == 0) {
-			o->floor_db[b] = e;
-			o->prev_db[0][b] = o->prev_db[1][b] = e;
-			o->flux_db[b] = 3.0f;
+			if (!o->seeded) {
+				o->floor_db[b] = e;
+				o->flux_db[b] = 3.0f;
+			}
+			/* what came before the first frame with sound: after
+			 * silence, the background's level (a blast rises from
+			 * it); at the recording's start, nothing known (the
+			 * frame itself: a recording cut in a loud moment does
+			 * not start with a step) */
+			o->prev_db[0][b] = o->prev_db[1][b] = o->seeded && o->silent ? o->floor_db[b] : e;
 		}
 		rise = e - o->prev_db[1][b];
 		excess = e - o->floor_db[b];

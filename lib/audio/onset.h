@@ -80,6 +80,8 @@ struct tg_onset {
 	unsigned char near[TG_ONSET_MAXBANDS];    /* frames in which the band came near the median */
 	uint32_t seen;                            /* bands near often enough (bit b: band b) */
 	long frames;                              /* frames with sound so far (silence holds the trackers) */
+	int seeded;                               /* the floors were set by tg_onset_seed() */
+	int silent;                               /* silence came before the first frame with sound */
 	float *win;   /* n */
 	float *in;    /* n */
 	float *spec;  /* (n/2+1) complex */
@@ -103,6 +105,33 @@ void tg_onset_release(struct tg_onset *o);
 
 /* Analyse the n = o->n samples at frame (the caller steps by o->hop). */
 void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_frame *out);
+
+/*
+ * Where the recording starts, the floors have no past to learn from: left
+ * to themselves they would start at the first frame with sound, and a
+ * recording that begins with a blast (a clip cut at the bang, a shot
+ * straight out of digital silence) would measure the blast against
+ * itself and find nothing above its floor.  So before its first frame
+ * with sound the caller looks ahead: tg_onset_has_sound() tells whether
+ * a frame is one (the gate of tg_onset_frame), and tg_onset_seed() sets
+ * the trackers from the frames with sound in x[0, nx) (up to
+ * TG_ONSET_SEED_FRAMES, stepped by o->hop): each band's floor is the
+ * lower of its level in the first of them and its median over them (a
+ * blast in the first frame is louder than what follows; a clip that
+ * starts in its background has it there; the median, which the floor
+ * tracks, is a poorer start where a long blast fills half the second,
+ * the first frame where it is the blast).  After silence the level before the first frame is that floor, so a
+ * blast straight out of silence rises from it; at the recording's start
+ * nothing is known of what came before, and the first frame is taken
+ * to continue it (a recording cut in a loud moment of its background
+ * does not start with a step; one cut at the very onset of a blast
+ * loses that blast).  The floors then settle to the running median as
+ * they would have.
+ */
+#define TG_ONSET_SEED_S 1.0
+#define TG_ONSET_SEED_FRAMES 512   /* more than TG_ONSET_SEED_S in frames at any rate */
+int tg_onset_has_sound(struct tg_onset *o, const float *frame);
+void tg_onset_seed(struct tg_onset *o, const float *x, size_t nx);
 
 /*
  * Sample-accurate onset: the peak of |x| in [from, to), then backwards (not

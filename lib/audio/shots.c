@@ -56,6 +56,8 @@ struct tg_shots {
 	int64_t nframes;           /* frames analysed; frame k starts at k * hop */
 	int64_t picked;            /* frames already considered as candidates */
 	float *scratch;            /* one frame */
+	float *seedbuf;            /* the samples the floors are seeded from (tg_onset_seed) */
+	size_t seed_len;
 	float *work;               /* one event window */
 	float *dwork;              /* ... its first difference */
 	size_t work_cap;
@@ -108,10 +110,12 @@ struct tg_shots *tg_shots_new(int rate)
 	s->ring = calloc(rcap, sizeof(float));
 	s->fr = calloc(fcap, sizeof(*s->fr));
 	s->scratch = calloc((size_t)s->on.n, sizeof(float));
+	s->seed_len = (size_t)(TG_ONSET_SEED_S * rate);
+	s->seedbuf = calloc(s->seed_len, sizeof(float));
 	s->work = calloc(s->work_cap, sizeof(float));
 	s->dwork = calloc(s->work_cap, sizeof(float));
 	s->last_onset = INT64_MIN / 2;
-	if (!s->ring || !s->fr || !s->scratch || !s->work || !s->dwork) {
+	if (!s->ring || !s->fr || !s->scratch || !s->seedbuf || !s->work || !s->dwork) {
 		tg_shots_free(s);
 		tg_error(TG_ENOMEM, "shots: out of memory");
 		return NULL;
@@ -131,6 +135,7 @@ void tg_shots_free(struct tg_shots *s)
 	free(s->ring);
 	free(s->fr);
 	free(s->scratch);
+	free(s->seedbuf);
 	free(s->work);
 	free(s->dwork);
 	tg_burst_release(&s->chain);
@@ -415,6 +420,26 @@ static int64_t decide_heard_before(struct tg_shots *s, struct tg_shot_event *e, 
 	return onset;
 }
 
+/* Half the peak-to-peak of x[a, a + 50 ms) (within n), in dBFS: how far
+ * the event swings, whatever slow offset it rides on (the DC blocker's
+ * wake after a lopsided blast lifts the peak of what follows, not its
+ * swing). */
+static float swing_dbfs(const float *x, int64_t a, int64_t n, int rate)
+{
+	int64_t b = a + rate / 20, i;
+	float lo = 0.0f, hi = 0.0f;
+
+	if (b > n)
+		b = n;
+	if (a < b)
+		lo = hi = x[a];
+	for (i = a; i < b; i++) {
+		lo = x[i] < lo ? x[i] : lo;
+		hi = x[i] > hi ? x[i] : hi;
+	}
+	return 20.0f * log10f(0.5f * (hi - lo) + 1e-9f);
+}
+
 /*
  * Measure one candidate frame k; the ring holds what is needed (or all
  * there is).  forced >= 0: a repeat found by the chain scan, with its onset
@@ -476,6 +501,8 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	e.time_s = time_of(s, onset);
 	e.echo_of = -1;
 	e.gap_ms = e.bank_ncc = e.bank_gain_db = e.chain_logit = NAN;
+	if (swing_dbfs(s->work, onset - w0, w1 - w0, s->rate) < TG_SHOT_MIN_SWING_DBFS)
+		return 0;     /* the converter's rounding, not a sound (shots.h) */
 	tg_shot_measure(&win, onset, k, &e);
 
 	/* periodicity of what follows the onset (it can only lower the score
@@ -653,7 +680,13 @@ static int pick(struct tg_shots *s, int64_t upto)
 	return 0;
 }
 
-static int analyse(struct tg_shots *s)
+/*
+ * Frames are analysed as the samples arrive; before the first frame with
+ * sound the floors are seeded from the TG_ONSET_SEED_S that follow it
+ * (onset.h), so until those samples are in (or the stream ends: all) the
+ * analysis waits.
+ */
+static int analyse(struct tg_shots *s, int all)
 {
 	const int n = s->on.n, hop = s->on.hop;
 	int ret;
@@ -661,6 +694,16 @@ static int analyse(struct tg_shots *s)
 	while (s->nframes * hop + n <= s->total) {
 		int64_t a = s->nframes * hop;
 		ring_copy(s, a, a + n, s->scratch);
+		if (!s->on.seeded && tg_onset_has_sound(&s->on, s->scratch)) {
+			int64_t b = a + (int64_t)s->seed_len;
+			if (b > s->total) {
+				if (!all)
+					break;
+				b = s->total;
+			}
+			ring_copy(s, a, b, s->seedbuf);
+			tg_onset_seed(&s->on, s->seedbuf, (size_t)(b - a));
+		}
 		tg_onset_frame(&s->on, s->scratch, &s->fr[(size_t)s->nframes & s->fmask]);
 		s->nframes++;
 		if ((ret = pick(s, s->nframes - PICK_HALF)) < 0)
@@ -721,7 +764,7 @@ int tg_shots_push(struct tg_shots *s, const float *x, size_t n, double t0)
 			s->ring[(size_t)(s->total + (int64_t)i) & s->rmask] = dc_block(s, x[done + i]);
 		s->total += (int64_t)m;
 		done += m;
-		if ((ret = analyse(s)) < 0)
+		if ((ret = analyse(s, 0)) < 0)
 			return ret;
 	}
 	return 0;
@@ -811,6 +854,8 @@ int tg_shots_finish(struct tg_shots *s, struct tg_shots_result *res)
 	size_t i;
 
 	memset(res, 0, sizeof(*res));
+	if ((ret = analyse(s, 1)) < 0)
+		return ret;
 	if ((ret = pick(s, s->nframes)) < 0)
 		return ret;
 	if ((ret = flush_pending(s, 1)) < 0)

@@ -4,8 +4,9 @@
  * Streaming analyser: tg_shots_new(rate), then tg_shots_push(blocks of
  * samples with the presentation time of their first sample), then
  * tg_shots_finish().  Memory is bounded: a 4 s ring of samples and of STFT
- * band frames (onset.h); what grows with the input is only the list of
- * detected impulsive events (a few dozen bytes each).
+ * band frames (onset.h) and the 1 s the floors are seeded from; what grows
+ * with the input is only the list of detected impulsive events (a few
+ * dozen bytes each).
  *
  * Pipeline, per impulsive candidate from onset.c:
  *
@@ -146,6 +147,16 @@ enum tg_shot_basis {
  * that stands this far (dB, its jump) out of the tail is a shot itself,
  * whatever the chain's templates and its model say. */
 #define TG_SHOT_STANDOUT_DB 6.0f
+
+/* An event that swings less than this (dBFS, half its peak-to-peak over
+ * its first 50 ms) is no sound but the converter's rounding: four steps
+ * of 16-bit audio (a step is -90.3 dBFS), where a quiet room's hiss
+ * flickers between neighbouring steps and every flicker is a perfect
+ * impulse (brown noise at one step gave 33 false shots in 4 s).  It is
+ * not an event.  The quietest shots measured swing far above it: they
+ * peak at -55 dBFS in the generated clips, at -68 in the conformance
+ * clips made 60 dB quieter. */
+#define TG_SHOT_MIN_SWING_DBFS (-78.0f)
 
 struct tg_shot_event {
 	double time_s;        /* onset on the caller's timeline */

@@ -1391,6 +1391,21 @@ static int load_real_gun(struct tg_test_snd *gun)
 	return gun->x ? 0 : -1;
 }
 
+/* The real gun (load_real_gun) and a buffer of n samples for a scene
+ * around it; NULL (nothing held) when either fails. */
+static float *real_gun_and_buffer(struct tg_test_snd *gun, size_t n)
+{
+	float *x;
+
+	if (load_real_gun(gun) < 0)
+		return NULL;
+	x = malloc(n * sizeof(*x));
+	CHECK(x != NULL);
+	if (!x)
+		tg_test_free_snd(gun, 1);
+	return x;
+}
+
 /*
  * The clipped flag on a real gunshot sample: clean at -6 dBFS; driven 12 dB
  * into full scale; the clipped mix scaled down to -6 dB (flat tops below
@@ -1406,14 +1421,8 @@ static void test_clipping(void)
 	static const char *const what[4] = { "clean -6 dBFS", "driven into full scale",
 					     "clipped then scaled to -6 dB", "quiet before loud" };
 
-	if (load_real_gun(&gun) < 0)
+	if (!(x = real_gun_and_buffer(&gun, n)))
 		return;
-	x = malloc(n * sizeof(*x));
-	CHECK(x != NULL);
-	if (!x) {
-		tg_test_free_snd(&gun, 1);
-		return;
-	}
 	for (int c = 0; c < 4; c++) {
 		struct tg_shots_result r;
 		const struct tg_shot_event *e1, *e2;
@@ -1442,6 +1451,66 @@ static void test_clipping(void)
 			if (e2)
 				CHECK(e2->clipped);
 		}
+		tg_shots_result_release(&r);
+	}
+	tg_test_free_snd(&gun, 1);
+	free(x);
+}
+
+/*
+ * Where there is no background to measure against (since version 24).
+ * The Hedgewars gun at -6 dBFS, 2 s into a recording stored at 16 bits:
+ *   - after digital zeros, where the floors used to start at the blast's
+ *     own first frame and it was an impulse (tg_onset_seed());
+ *   - in a hiss that flickers at one step of 16-bit audio (brown noise of
+ *     one step RMS, rounded: every flicker a perfect impulse, 33 false
+ *     shots in 4 s before TG_SHOT_MIN_SWING_DBFS; the floors, seeded from
+ *     the flicker, are far under the blast);
+ *   - and 10 ms into quiet noise (-50 dBFS, not rounded), the start of a
+ *     clip cut just before the bang.
+ * Each is one shot, where the blast starts, and nothing in the flicker
+ * is an event.
+ */
+static void test_near_silence(void)
+{
+	static const char *const what[3] = { "after digital zeros", "in a one-step flicker",
+					     "10 ms into the recording" };
+	struct tg_test_snd gun;
+	size_t n = (size_t)RATE * 4, i;
+	float *x;
+
+	if (!(x = real_gun_and_buffer(&gun, n)))
+		return;
+	for (int c = 0; c < 3; c++) {
+		struct tg_shots_result r;
+		const struct tg_shot_event *e;
+		long at = c == 2 ? RATE / 100 - (long)gun.onset : 2 * RATE;
+		double t = (double)(at + (long)gun.onset) / RATE, brown = 0.0, rms;
+		uint64_t seed = 99;
+		size_t before = 0;
+
+		for (i = 0; i < n; i++) {
+			brown = 0.999 * brown + tg_test_gauss(&seed);
+			x[i] = c == 0 ? 0.0f : c == 1 ? (float)brown : 0.003f * (float)tg_test_gauss(&seed);
+		}
+		if (c == 1) {
+			rms = tg_test_rms(x, n);
+			for (i = 0; i < n; i++)
+				x[i] *= (float)(1.0 / 32768.0 / rms);
+		}
+		tg_test_mix(x, n, gun.x, gun.n, at, 0.5f / gun.peak);
+		if (c < 2)
+			for (i = 0; i < n; i++)
+				x[i] = roundf(x[i] * 32768.0f) / 32768.0f;
+		CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
+		e = event_near(&r, t);
+		for (i = 0; i < r.n_events; i++)
+			before += r.events[i].time_s < t - 0.05;
+		printf("near silence, %s: %zu shot(s), %s at %.3f s, %zu event(s) before it\n", what[c],
+		       r.n_shots, e ? tg_shots_class_name(e->cls) : "no event", t, before);
+		CHECK_INT((int)r.n_shots, 1);
+		CHECK(e != NULL && e->cls == TG_SHOT_GUNSHOT);
+		CHECK_INT((int)before, 0);
 		tg_shots_result_release(&r);
 	}
 	tg_test_free_snd(&gun, 1);
@@ -1926,6 +1995,7 @@ int main(void)
 	RUN(test_streaming_blocks);
 	RUN(test_carried_bands);
 	RUN(test_clipping);
+	RUN(test_near_silence);
 	RUN(test_growing_sounds);
 	RUN(test_low_frequency_bursts);
 	RUN(test_burst_gaps);
