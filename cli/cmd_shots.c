@@ -96,6 +96,15 @@ static int print_doc(cJSON *doc, enum tg_out_format fmt, const char *source)
 		if (bad <= 0 && fmt != TG_OUT_JSON)
 			cJSON_DeleteItemFromObject(doc, "unusable_samples");
 	}
+	{
+		/* said in the text only where it happened */
+		const cJSON *inv = cJSON_GetObjectItemCaseSensitive(doc, "inverted_channel_s");
+		double secs = cJSON_IsNumber(inv) ? inv->valuedouble :
+			      cJSON_IsRaw(inv) ? strtod(inv->valuestring, NULL) : 0.0;
+
+		if (secs <= 0 && fmt != TG_OUT_JSON)
+			cJSON_DeleteItemFromObject(doc, "inverted_channel_s");
+	}
 	if (fmt != TG_OUT_JSON) {
 		cJSON *ev = cJSON_GetObjectItemCaseSensitive(doc, "events"), *e;
 		int n[4] = { 0, 0, 0, 0 };

@@ -117,7 +117,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_envelope = {
 	.name = "envelope",
-	.version = "1",
+	.version = "2",	/* 2: two channels mixed to one by media/downmix.c (an inverted second channel no longer cancels the first; a stereo pair of like channels gives its mono signature exactly) */
 	.applies_to = "video,audio",
 	.create = create,
 	.result = result,

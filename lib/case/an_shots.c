@@ -22,6 +22,7 @@ struct tg_an_shots_state {
 	int with_plot;
 	struct tg_spectro sp;
 	long long unusable;	/* samples that were NaN, infinite or absurd, analysed as silence */
+	double inverted_s;	/* audio whose second channel was the first inverted (media/downmix.h) */
 };
 
 int tg_an_shots_params_parse(const char *json, struct tg_an_shots_params *p)
@@ -88,6 +89,8 @@ static int audio(void *state, const struct tg_pcm *pcm)
 	struct tg_an_shots_state *s = state;
 
 	s->unusable += (long long)pcm->unusable;
+	if (pcm->inverted)
+		s->inverted_s += (double)pcm->frames / pcm->rate;
 	if (s->with_plot)
 		tg_spectro_push(&s->sp, pcm->samples, pcm->frames, pcm->t0_s);
 	return tg_shots_push(s->det, pcm->samples, pcm->frames, pcm->t0_s);
@@ -215,6 +218,7 @@ int tg_an_shots_emit(struct tg_an_shots_state *s, struct tg_out *o)
 	tg_out_num(o, "last_shot_s", last, 3);
 	tg_out_num(o, "duration_s", r->duration_s, 3);
 	tg_out_int(o, "unusable_samples", s->unusable);
+	tg_out_num(o, "inverted_channel_s", s->inverted_s, 3);
 	tg_out_begin_list(o, "shots");
 	for (i = 0; i < r->n_events; i++) {
 		const struct tg_shot_event *e = &r->events[i];
@@ -387,7 +391,7 @@ static void destroy(void *state)
 
 const struct tg_case_analyser tg_an_shots = {
 	.name = "shots",
-	.version = "24",	/* 24: the band floors start from the background that follows the first sound (not from the first frame, which may be the blast itself: a shot straight out of digital silence), and an event that swings less than four steps of 16-bit audio (-78 dBFS) is none (the rounding of a near-silent recording); 23: the chain model also judges every repeat its template takes (it was refitted with them) and a repeat it all but rules out (log-odds at or below -3) is an echo; what it judged has its probability as the confidence; 22: both models refitted with four more weapons (Nexuiz's rifle, Warmux's M16, Blob Wars' pistol and machine gun) and an acoustic drum kit's hits among the negatives; 21: both models refitted on a wider training set (the development weapons and five more, 44 hard negatives, full band and phone band; 300 trees of depth 4); 20: a shot heard before has a confidence scaled on its own (Platt, fitted on the development half), and its match may not line up on another event; 19: an event outside a chain starts at a steeper power step more than 8 ms after where the walks from its peak stop (the blast, not a sound just before it); 18: an impulse outside every burst that is a recording already heard as a gunshot (the latest burst's first shot or the bank), and that the model does not all but rule out (log-odds above -3), is a shot (basis "heard"); 17: inside a burst, a candidate its templates do not match is decided by a second fitted model (the chain model) from its features, its matches and the time since the burst's latest shot (basis "chain"); 16: the model refitted with the physical directions of the score's terms as constraints, on the features as the analyser holds them, and what it calls a gunshot is checked for periodicity; 15: a gunshot is decided by a fitted model of its features (trees over the rule score and the rest; shotmodel.h); 14: an event inside a chain starts where the power steps up, not where the walk from its peak stops, and matches the first shots of earlier chains too (the bank); 13: the bands a recording carries (a band-limited one is judged on those), the level floor follows a quiet recording, silence holds the trackers, DC is removed; 12: a gap of about two intervals in a burst is looked at again; 11: a burst's template is also matched whitened by the first shot's spectrum; 10: the distance range covers the onset times too; 9: a volley's cracks share one interval, a crack stands out by its steps; 8: supersonic cracks are a class of their own (7: a slow rise lowers the score) */
+	.version = "24",	/* 24: the band floors start from the background that follows the first sound (not from the first frame, which may be the blast itself: a shot straight out of digital silence), and an event that swings less than four steps of 16-bit audio (-78 dBFS) is none (the rounding of a near-silent recording); two channels are mixed to one by media/downmix.c (an inverted second channel no longer cancels the first: inverted_channel_s); 23: the chain model also judges every repeat its template takes (it was refitted with them) and a repeat it all but rules out (log-odds at or below -3) is an echo; what it judged has its probability as the confidence; 22: both models refitted with four more weapons (Nexuiz's rifle, Warmux's M16, Blob Wars' pistol and machine gun) and an acoustic drum kit's hits among the negatives; 21: both models refitted on a wider training set (the development weapons and five more, 44 hard negatives, full band and phone band; 300 trees of depth 4); 20: a shot heard before has a confidence scaled on its own (Platt, fitted on the development half), and its match may not line up on another event; 19: an event outside a chain starts at a steeper power step more than 8 ms after where the walks from its peak stop (the blast, not a sound just before it); 18: an impulse outside every burst that is a recording already heard as a gunshot (the latest burst's first shot or the bank), and that the model does not all but rule out (log-odds above -3), is a shot (basis "heard"); 17: inside a burst, a candidate its templates do not match is decided by a second fitted model (the chain model) from its features, its matches and the time since the burst's latest shot (basis "chain"); 16: the model refitted with the physical directions of the score's terms as constraints, on the features as the analyser holds them, and what it calls a gunshot is checked for periodicity; 15: a gunshot is decided by a fitted model of its features (trees over the rule score and the rest; shotmodel.h); 14: an event inside a chain starts where the power steps up, not where the walk from its peak stops, and matches the first shots of earlier chains too (the bank); 13: the bands a recording carries (a band-limited one is judged on those), the level floor follows a quiet recording, silence holds the trackers, DC is removed; 12: a gap of about two intervals in a burst is looked at again; 11: a burst's template is also matched whitened by the first shot's spectrum; 10: the distance range covers the onset times too; 9: a volley's cracks share one interval, a crack stands out by its steps; 8: supersonic cracks are a class of their own (7: a slow rise lowers the score) */
 	.applies_to = "video,audio",
 	.create = create,
 	.result = result,

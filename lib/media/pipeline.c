@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "media/avlog.h"
+#include "media/downmix.h"
 #include "media/open.h"
 #include "media/thumb.h"
 #include "util/error.h"
@@ -49,7 +50,9 @@ struct vstate {
 
 /* One audio output format, shared. */
 struct resampler {
-	int rate, channels;
+	int rate, channels;	/* what the analysers get */
+	int out_channels;	/* what the resampler makes: 2 where it mixes to one itself */
+	struct tg_downmix mix;	/* ... with this (downmix.h) */
 	SwrContext *swr;
 	float *buf;
 	int buf_frames;
@@ -345,7 +348,11 @@ static int open_resamplers(struct run *r)
 		AVChannelLayout out;
 		int ret;
 
-		av_channel_layout_default(&out, s->channels);
+		/* one channel from two or more: the resampler makes two and
+		 * they are mixed here, never cancelling (downmix.h) */
+		s->out_channels = s->channels == 1 && r->adec->ch_layout.nb_channels >= 2 ? 2 : s->channels;
+		tg_downmix_init(&s->mix, s->rate);
+		av_channel_layout_default(&out, s->out_channels);
 		ret = swr_alloc_set_opts2(&s->swr, &out, AV_SAMPLE_FMT_FLT, s->rate,
 					  &r->adec->ch_layout, r->adec->sample_fmt,
 					  r->adec->sample_rate, 0, NULL);
@@ -398,7 +405,9 @@ static void clear_unusable(float *x, size_t n)
 
 static void deliver_audio(struct run *r, struct resampler *s, int got)
 {
-	clear_unusable(s->buf, (size_t)got * (size_t)s->channels);
+	clear_unusable(s->buf, (size_t)got * (size_t)s->out_channels);
+	if (s->out_channels != s->channels)
+		tg_downmix_run(&s->mix, s->buf, (size_t)got, s->buf);
 
 	for (int i = 0; i < r->n; i++) {
 		struct tg_analyser *a = r->list[i];
@@ -412,6 +421,7 @@ static void deliver_audio(struct run *r, struct resampler *s, int got)
 		pcm.rate = s->rate;
 		pcm.t0_s = r->audio_t0 + (double)s->produced / s->rate;
 		pcm.unusable = s->unusable;
+		pcm.inverted = s->out_channels != s->channels && s->mix.sign < 0;
 		call_result(a, a->audio(a->state, &pcm));
 	}
 	s->unusable = 0;
@@ -441,7 +451,7 @@ static int audio_frame(struct run *r, const AVFrame *f)
 		if (want <= 0)
 			continue;
 		if (want > s->buf_frames) {
-			float *p = realloc(s->buf, (size_t)want * (size_t)s->channels * sizeof(float));
+			float *p = realloc(s->buf, (size_t)want * (size_t)s->out_channels * sizeof(float));
 
 			if (!p)
 				return tg_error(TG_ENOMEM, "%s: out of memory", r->path);

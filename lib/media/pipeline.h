@@ -80,6 +80,9 @@ struct tg_pcm {
 				 * that were NaN, infinite or beyond TG_PCM_MAX
 				 * (damaged or hostile float audio), decoded since
 				 * the last block and delivered as 0 */
+	int inverted;		/* one channel mixed from two whose second is the
+				 * first inverted: mixed as their difference
+				 * (media/downmix.h), which the mean would cancel */
 };
 
 struct tg_analyser {

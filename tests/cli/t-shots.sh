@@ -172,6 +172,24 @@ truth = [float(r["shot_time_s"]) for r in csv.DictReader(open(sys.argv[2])) if r
 r = [s["time_s"] for s in d["shots"] if s["basis"] == "rhythm"]
 sys.exit(0 if r and all(any(abs(a - b) <= 0.02 for b in truth) for a in r) else 1)
 PY
+	# the same clip as stereo whose second channel is the first inverted
+	# (a microphone wired in reverse): the mean of the two is silence (no
+	# event at all before version 24); mixed as their difference it is
+	# the clip, and the output says so
+	ffmpeg -nostdin -v error -y -i "$C/shots/ps02.mp4" -vn -af "pan=stereo|c0=c0|c1=-1*c0" -c:a pcm_s16le inv.wav
+	ffmpeg -nostdin -v error -y -i "$C/shots/ps02.mp4" -vn -c:a pcm_s16le mono.wav
+	expect 0 "shots --json on a mono copy" tg shots --json mono.wav
+	mv out mono.json
+	check "a mono recording: no inverted channel" test "$(json mono.json 'd["inverted_channel_s"] == 0')" = True
+	expect 0 "shots --json with an inverted channel" tg shots --json inv.wav
+	check "inverted channel: the mono copy's shots, and the whole clip said to be inverted" python3 - out mono.json <<'PY'
+import json, sys
+d, m = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+ok = d["count"] == m["count"] == 6 and [s["time_s"] for s in d["shots"]] == [s["time_s"] for s in m["shots"]]
+sys.exit(0 if ok and abs(d["inverted_channel_s"] - d["duration_s"]) < 0.1 else 1)
+PY
+	expect 0 "text output with an inverted channel" tg shots inv.wav
+	contains out "inverted_channel_s" "the text output says the channel was inverted"
 	expect 0 "text output and a plot" tg shots "$C/shots/ps02.mp4" --plot ps02.png
 	contains out "count:" "text output has the count"
 	check "the plot is a PNG" test "$(head -c 8 ps02.png | od -An -c | tr -d ' ')" = '211PNG\r\n032\n'

@@ -52,6 +52,14 @@ else
 	skip "ffmpeg without libopus: generated cut skipped"
 fi
 
+# a stereo recording whose second channel is the first inverted (a
+# microphone wired in reverse): the mean of the two is silence; mixed as
+# their difference (media/downmix.h) it aligns like the mono original
+ffmpeg -nostdin -v error -ss 6.25 -i "$C/p05_A.mp4" -vn -af "pan=stereo|c0=c0|c1=-1*c0" -c:a pcm_s16le inv.wav
+expect 0 "sync against a cut with an inverted channel" tg sync --json "$C/p05_A.mp4" inv.wav
+check "inverted channel: aligned within 1 ms of -6.25 s" python3 -c "
+import json; d = json.load(open('out')); raise SystemExit(0 if d['aligned'] and abs(d['offset_s'] + 6.25) <= 0.001 else 1)"
+
 tg init case >/dev/null
 expect 0 "add three recordings" tg -C case add "$C/p01_A.mp4" "$C/p01_B.mp4" "$C/p12_B.mp4"
 expect 0 "sync two items (signatures from the catalog)" tg -C case sync --json 1 2
