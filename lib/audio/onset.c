@@ -21,6 +21,7 @@
 #define CARRIED_MIN_FRAMES 8  /* ... in this many frames (a loud event's leakage
                                * past a low-pass edge reaches it in one or two) */
 #define CARRIED_SETTLE_S 2.0  /* ... judged after this much sound */
+#define OPENING_DB 10.0f      /* a first frame this far over the second after it is an event's */
 
 int tg_onset_init(struct tg_onset *o, int rate)
 {
@@ -209,11 +210,35 @@ void tg_onset_seed(struct tg_onset *o, const float *x, size_t nx)
 	o->seeded = 1;
 }
 
+/*
+ * Does the first frame with sound (band levels e) rise from the seeded
+ * floors?  After silence it does: what came before was the background's
+ * level at most (a blast straight out of silence).  At the recording's
+ * start nothing is known, and the frame is taken to continue what came
+ * before (a recording cut in a loud moment of its background does not
+ * start with a step), unless it stands OPENING_DB over the floors on the
+ * mean of the bands: a recording that opens far louder than it goes on
+ * opens with an event (a clip cut at the bang).
+ */
+static int opens_with_event(const struct tg_onset *o, const float *e)
+{
+	float m = 0.0f;
+	int b;
+
+	if (!o->seeded || o->nbands == 0)
+		return 0;
+	if (o->silent)
+		return 1;
+	for (b = 0; b < o->nbands; b++)
+		m += e[b] - o->floor_db[b];
+	return m / (float)o->nbands >= OPENING_DB;
+}
+
 void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_frame *out)
 {
 	float sum = 0.0f, gate, loudest;
 	float raw[TG_ONSET_MAXBANDS];
-	int b;
+	int b, from_floor = 0;
 
 	loudest = band_levels(o, frame, raw);
 	gate = level_gate(o, loudest);
@@ -232,6 +257,8 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
 		return;
 	}
 
+	if (o->frames == 0)
+		from_floor = opens_with_event(o, out->band_db);
 	for (b = 0; b < o->nbands; b++) {
 		float e = out->band_db[b], rise, excess, step, c;
 
@@ -240,12 +267,7 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
 				o->floor_db[b] = e;
 				o->flux_db[b] = 3.0f;
 			}
-			/* what came before the first frame with sound: after
-			 * silence, the background's level (a blast rises from
-			 * it); at the recording's start, nothing known (the
-			 * frame itself: a recording cut in a loud moment does
-			 * not start with a step) */
-			o->prev_db[0][b] = o->prev_db[1][b] = o->seeded && o->silent ? o->floor_db[b] : e;
+			o->prev_db[0][b] = o->prev_db[1][b] = from_floor ? o->floor_db[b] : e;
 		}
 		rise = e - o->prev_db[1][b];
 		excess = e - o->floor_db[b];

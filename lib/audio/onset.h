@@ -120,13 +120,13 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
  * blast in the first frame is louder than what follows; a clip that
  * starts in its background has it there; the median, which the floor
  * tracks, is a poorer start where a long blast fills half the second,
- * the first frame where it is the blast).  After silence the level before the first frame is that floor, so a
- * blast straight out of silence rises from it; at the recording's start
- * nothing is known of what came before, and the first frame is taken
- * to continue it (a recording cut in a loud moment of its background
- * does not start with a step; one cut at the very onset of a blast
- * loses that blast).  The floors then settle to the running median as
- * they would have.
+ * the first frame where it is the blast).  What came before the first
+ * frame is then that floor after silence (a blast straight out of
+ * silence rises from it) and where the frame opens 10 dB or more over
+ * it (a clip cut at the bang); otherwise, at the recording's start,
+ * the frame is taken to continue what came before (a recording cut in
+ * a loud moment of its background does not start with a step).  The
+ * floors then settle to the running median as they would have.
  */
 #define TG_ONSET_SEED_S 1.0
 #define TG_ONSET_SEED_FRAMES 512   /* more than TG_ONSET_SEED_S in frames at any rate */

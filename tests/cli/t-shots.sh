@@ -188,6 +188,16 @@ d, m = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 ok = d["count"] == m["count"] == 6 and [s["time_s"] for s in d["shots"]] == [s["time_s"] for s in m["shots"]]
 sys.exit(0 if ok and abs(d["inverted_channel_s"] - d["duration_s"]) < 0.1 else 1)
 PY
+	# cut at the bang: ps02 from its second and fourth shots on (a 16-bit
+	# WAV, cut to the sample); the recording opens with the blast, which
+	# version 23 took to continue what came before (no shot at 0)
+	for at in 4.7224 9.6068; do
+		ffmpeg -nostdin -v error -y -ss "$at" -i mono.wav -t 4 cut.wav
+		expect 0 "shots on ps02 cut at its shot at $at s" tg shots --json cut.wav
+		check "cut at $at s: a shot at 0" python3 -c "
+import json; d = json.load(open('out'))
+raise SystemExit(0 if any(s['time_s'] <= 0.02 for s in d['shots']) else 1)"
+	done
 	expect 0 "text output with an inverted channel" tg shots inv.wav
 	contains out "inverted_channel_s" "the text output says the channel was inverted"
 	expect 0 "text output and a plot" tg shots "$C/shots/ps02.mp4" --plot ps02.png

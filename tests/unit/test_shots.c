@@ -1466,25 +1466,29 @@ static void test_clipping(void)
  *     one step RMS, rounded: every flicker a perfect impulse, 33 false
  *     shots in 4 s before TG_SHOT_MIN_SWING_DBFS; the floors, seeded from
  *     the flicker, are far under the blast);
- *   - and 10 ms into quiet noise (-50 dBFS, not rounded), the start of a
- *     clip cut just before the bang.
+ *   - 10 ms into quiet noise (-50 dBFS, not rounded), the start of a
+ *     clip cut just before the bang;
+ *   - and at its first sample, a clip cut at the bang (version 23 lost
+ *     it: the first frame was taken to continue what came before; now a
+ *     recording that opens 10 dB over the second after it opens with an
+ *     event).
  * Each is one shot, where the blast starts, and nothing in the flicker
  * is an event.
  */
 static void test_near_silence(void)
 {
-	static const char *const what[3] = { "after digital zeros", "in a one-step flicker",
-					     "10 ms into the recording" };
+	static const char *const what[4] = { "after digital zeros", "in a one-step flicker",
+					     "10 ms into the recording", "at its first sample" };
 	struct tg_test_snd gun;
 	size_t n = (size_t)RATE * 4, i;
 	float *x;
 
 	if (!(x = real_gun_and_buffer(&gun, n)))
 		return;
-	for (int c = 0; c < 3; c++) {
+	for (int c = 0; c < 4; c++) {
 		struct tg_shots_result r;
 		const struct tg_shot_event *e;
-		long at = c == 2 ? RATE / 100 - (long)gun.onset : 2 * RATE;
+		long at = c == 2 ? RATE / 100 - (long)gun.onset : c == 3 ? -(long)gun.onset : 2 * RATE;
 		double t = (double)(at + (long)gun.onset) / RATE, brown = 0.0, rms;
 		uint64_t seed = 99;
 		size_t before = 0;
