@@ -124,7 +124,7 @@ static int run_shots_analysis(const void *input, char **text)
 		return ret;
 	for (i = 0; i < sig->n && ret == 0; i += block) {
 		struct tg_pcm pcm = { sig->x + i, sig->n - i < block ? sig->n - i : block, 1, RATE,
-				      (double)i / RATE, 0 };
+				      (double)i / RATE, 0, 0 };
 		ret = pa.audio(pa.state, &pcm);
 	}
 	if (ret == 0)
@@ -176,7 +176,7 @@ static struct tg_an_shots_state *finished_analyser(const struct signal *sig)
 	struct tg_an_shots_params p;
 	struct tg_an_shots_state *s = NULL;
 	struct tg_analyser pa;
-	struct tg_pcm pcm = { sig->x, sig->n, 1, RATE, 0.0, 0 };
+	struct tg_pcm pcm = { sig->x, sig->n, 1, RATE, 0.0, 0, 0 };
 
 	memset(&pa, 0, sizeof(pa));
 	if (tg_an_shots_params_parse(NULL, &p) < 0 || tg_an_shots_new(&s, &p, 0, &pa) < 0)
