@@ -21,7 +21,7 @@
 #define CARRIED_MIN_FRAMES 8  /* ... in this many frames (a loud event's leakage
                                * past a low-pass edge reaches it in one or two) */
 #define CARRIED_SETTLE_S 2.0  /* ... judged after this much sound */
-#define OPENING_DB 10.0f      /* a first frame this far over the second after it is an event's */
+#define OPENING_DB 10.0f      /* a first frame this far over the floors seeded after it opens with an event */
 
 int tg_onset_init(struct tg_onset *o, int rate)
 {
@@ -184,6 +184,8 @@ static int cmp_float(const void *a, const void *b)
 
 void tg_onset_seed(struct tg_onset *o, const float *x, size_t nx)
 {
+	if (o->frames != 0)
+		return;   /* the trackers have a past already */
 	float raw[TG_ONSET_MAXBANDS], loudest, gate;
 	float level[TG_ONSET_MAXBANDS][TG_ONSET_SEED_FRAMES];
 	size_t j;
@@ -216,22 +218,27 @@ void tg_onset_seed(struct tg_onset *o, const float *x, size_t nx)
  * level at most (a blast straight out of silence).  At the recording's
  * start nothing is known, and the frame is taken to continue what came
  * before (a recording cut in a loud moment of its background does not
- * start with a step), unless it stands OPENING_DB over the floors on the
- * mean of the bands: a recording that opens far louder than it goes on
- * opens with an event (a clip cut at the bang).
+ * start with a step), unless it stands OPENING_DB over the floors seeded
+ * from the second after it in the median band (not the mean: the empty
+ * bands of a band-limited recording stand at 0): a recording that opens
+ * far louder than it goes on opens with an event (a clip cut at the bang).
  */
 static int opens_with_event(const struct tg_onset *o, const float *e)
 {
-	float m = 0.0f;
-	int b;
+	float over[TG_ONSET_MAXBANDS];
+	int b, k;
 
 	if (!o->seeded || o->nbands == 0)
 		return 0;
 	if (o->silent)
 		return 1;
-	for (b = 0; b < o->nbands; b++)
-		m += e[b] - o->floor_db[b];
-	return m / (float)o->nbands >= OPENING_DB;
+	for (b = 0; b < o->nbands; b++) {   /* insertion sort: at most 24 */
+		float v = e[b] - o->floor_db[b];
+		for (k = b; k > 0 && over[k - 1] > v; k--)
+			over[k] = over[k - 1];
+		over[k] = v;
+	}
+	return over[o->nbands / 2] >= OPENING_DB;
 }
 
 void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_frame *out)

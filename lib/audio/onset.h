@@ -123,13 +123,17 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
  * the first frame where it is the blast).  What came before the first
  * frame is then that floor after silence (a blast straight out of
  * silence rises from it) and where the frame opens 10 dB or more over
- * it (a clip cut at the bang); otherwise, at the recording's start,
- * the frame is taken to continue what came before (a recording cut in
- * a loud moment of its background does not start with a step).  The
- * floors then settle to the running median as they would have.
+ * it in the median band (a clip cut at the bang); otherwise, at the
+ * recording's start, the frame is taken to continue what came before
+ * (a recording cut in a loud moment of its background does not start
+ * with a step).  The floors then settle to the running median as they
+ * would have.
  */
 #define TG_ONSET_SEED_S 1.0
-#define TG_ONSET_SEED_FRAMES 512   /* more than TG_ONSET_SEED_S in frames at any rate */
+/* frames in TG_ONSET_SEED_S at any rate: the frame is more than 8 ms (the
+ * largest power of two under 16 ms of samples) and the hop half of it,
+ * so fewer than 250 frames a second */
+#define TG_ONSET_SEED_FRAMES 256
 int tg_onset_has_sound(struct tg_onset *o, const float *frame);
 void tg_onset_seed(struct tg_onset *o, const float *x, size_t nx);
 

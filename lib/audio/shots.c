@@ -420,13 +420,14 @@ static int64_t decide_heard_before(struct tg_shots *s, struct tg_shot_event *e, 
 	return onset;
 }
 
-/* Half the peak-to-peak of x[a, a + 50 ms) (within n), in dBFS: how far
+/* Half the peak-to-peak of x[a, a + 10 ms) (within n), in dBFS: how far
  * the event swings, whatever slow offset it rides on (the DC blocker's
  * wake after a lopsided blast lifts the peak of what follows, not its
- * swing). */
+ * swing); its own first 10 ms, the jump's, so that a flicker just
+ * before a blast does not borrow the blast's swing. */
 static float swing_dbfs(const float *x, int64_t a, int64_t n, int rate)
 {
-	int64_t b = a + rate / 20, i;
+	int64_t b = a + rate / 100, i;
 	float lo = 0.0f, hi = 0.0f;
 
 	if (b > n)
@@ -490,6 +491,10 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	onset = tg_shot_onset(&win, lo, from, to, tg_burst_within(&s->chain, fs));
 	if (forced >= 0 && forced >= w0 && forced < w1)
 		onset = forced;
+	/* the converter's rounding is not a sound (shots.h); it takes no
+	 * onset from a later event either */
+	if (swing_dbfs(s->work, onset - w0, w1 - w0, s->rate) < TG_SHOT_MIN_SWING_DBFS)
+		return 0;
 	if (forced < 0 && onset - s->last_onset < same_onset(s))
 		return 0;     /* two candidates refined to one onset */
 	if (onset_taken(s, onset))
@@ -501,8 +506,6 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	e.time_s = time_of(s, onset);
 	e.echo_of = -1;
 	e.gap_ms = e.bank_ncc = e.bank_gain_db = e.chain_logit = NAN;
-	if (swing_dbfs(s->work, onset - w0, w1 - w0, s->rate) < TG_SHOT_MIN_SWING_DBFS)
-		return 0;     /* the converter's rounding, not a sound (shots.h) */
 	tg_shot_measure(&win, onset, k, &e);
 
 	/* periodicity of what follows the onset (it can only lower the score
@@ -681,11 +684,28 @@ static int pick(struct tg_shots *s, int64_t upto)
 }
 
 /*
- * Frames are analysed as the samples arrive; before the first frame with
- * sound the floors are seeded from the TG_ONSET_SEED_S that follow it
- * (onset.h), so until those samples are in (or the stream ends: all) the
- * analysis waits.
+ * Before the first frame with sound (at sample a, in s->scratch) the
+ * floors are seeded from the TG_ONSET_SEED_S that follow it (onset.h):
+ * 0 while those samples are not all in (the analysis waits; at the end
+ * of the stream, all, what there is will do), else 1.
  */
+static int seed_at_first_sound(struct tg_shots *s, int64_t a, int all)
+{
+	int64_t b = a + (int64_t)s->seed_len;
+
+	if (s->on.seeded || !tg_onset_has_sound(&s->on, s->scratch))
+		return 1;
+	if (b > s->total) {
+		if (!all)
+			return 0;
+		b = s->total;
+	}
+	ring_copy(s, a, b, s->seedbuf);
+	tg_onset_seed(&s->on, s->seedbuf, (size_t)(b - a));
+	return 1;
+}
+
+/* Frames are analysed as the samples arrive (but see seed_at_first_sound()). */
 static int analyse(struct tg_shots *s, int all)
 {
 	const int n = s->on.n, hop = s->on.hop;
@@ -694,16 +714,8 @@ static int analyse(struct tg_shots *s, int all)
 	while (s->nframes * hop + n <= s->total) {
 		int64_t a = s->nframes * hop;
 		ring_copy(s, a, a + n, s->scratch);
-		if (!s->on.seeded && tg_onset_has_sound(&s->on, s->scratch)) {
-			int64_t b = a + (int64_t)s->seed_len;
-			if (b > s->total) {
-				if (!all)
-					break;
-				b = s->total;
-			}
-			ring_copy(s, a, b, s->seedbuf);
-			tg_onset_seed(&s->on, s->seedbuf, (size_t)(b - a));
-		}
+		if (!seed_at_first_sound(s, a, all))
+			break;
 		tg_onset_frame(&s->on, s->scratch, &s->fr[(size_t)s->nframes & s->fmask]);
 		s->nframes++;
 		if ((ret = pick(s, s->nframes - PICK_HALF)) < 0)

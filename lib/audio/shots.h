@@ -149,7 +149,7 @@ enum tg_shot_basis {
 #define TG_SHOT_STANDOUT_DB 6.0f
 
 /* An event that swings less than this (dBFS, half its peak-to-peak over
- * its first 50 ms) is no sound but the converter's rounding: four steps
+ * its first 10 ms) is no sound but the converter's rounding: four steps
  * of 16-bit audio (a step is -90.3 dBFS), where a quiet room's hiss
  * flickers between neighbouring steps and every flicker is a perfect
  * impulse (brown noise at one step gave 33 false shots in 4 s).  It is

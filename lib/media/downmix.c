@@ -29,7 +29,7 @@ void tg_downmix_run(struct tg_downmix *d, const float *lr, size_t frames, float 
 	den = sqrt(d->ll * d->rr);
 	if (den > 0.0) {
 		double corr = d->lr / den;
-		int want = corr < -TG_DOWNMIX_FLIP ? -1 : corr > TG_DOWNMIX_FLIP ? 1 : d->sign;
+		int want = corr < -TG_DOWNMIX_FLIP ? -1 : corr > 0.0 ? 1 : d->sign;
 
 		if (want != d->sign && d->heard)
 			d->flips++;

@@ -178,9 +178,16 @@ PY
 	# the clip, and the output says so
 	ffmpeg -nostdin -v error -y -i "$C/shots/ps02.mp4" -vn -af "pan=stereo|c0=c0|c1=-1*c0" -c:a pcm_s16le inv.wav
 	ffmpeg -nostdin -v error -y -i "$C/shots/ps02.mp4" -vn -c:a pcm_s16le mono.wav
+	ffmpeg -nostdin -v error -y -i mono.wav -af "pan=stereo|c0=c0|c1=c0" -c:a pcm_s16le stereo.wav
 	expect 0 "shots --json on a mono copy" tg shots --json mono.wav
 	mv out mono.json
-	check "a mono recording: no inverted channel" test "$(json mono.json 'd["inverted_channel_s"] == 0')" = True
+	expect 0 "shots --json on a stereo copy (like channels)" tg shots --json stereo.wav
+	check "like channels: the mono copy's document, no inverted channel" python3 - out mono.json <<'PY'
+import json, sys
+d, m = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+d.pop("source", None); m.pop("source", None)
+sys.exit(0 if d == m and d["inverted_channel_s"] == 0 else 1)
+PY
 	expect 0 "shots --json with an inverted channel" tg shots --json inv.wav
 	check "inverted channel: the mono copy's shots, and the whole clip said to be inverted" python3 - out mono.json <<'PY'
 import json, sys
@@ -201,6 +208,7 @@ raise SystemExit(0 if any(s['time_s'] <= 0.02 for s in d['shots']) else 1)"
 	expect 0 "text output with an inverted channel" tg shots inv.wav
 	contains out "inverted_channel_s" "the text output says the channel was inverted"
 	expect 0 "text output and a plot" tg shots "$C/shots/ps02.mp4" --plot ps02.png
+	lacks out "inverted_channel_s" "the text output leaves out an inverted channel that is not there"
 	contains out "count:" "text output has the count"
 	check "the plot is a PNG" test "$(head -c 8 ps02.png | od -An -c | tr -d ' ')" = '211PNG\r\n032\n'
 	expect 0 "ranging options" tg shots --json --temp 35 --bullet-speed 700-900 "$C/shots/ps02.mp4"

@@ -123,8 +123,9 @@ static int run_shots_analysis(const void *input, char **text)
 	if ((ret = tg_an_shots_new(&s, &p, 1, &pa)) < 0)
 		return ret;
 	for (i = 0; i < sig->n && ret == 0; i += block) {
-		struct tg_pcm pcm = { sig->x + i, sig->n - i < block ? sig->n - i : block, 1, RATE,
-				      (double)i / RATE, 0, 0 };
+		struct tg_pcm pcm = { .samples = sig->x + i,
+				      .frames = sig->n - i < block ? sig->n - i : block,
+				      .channels = 1, .rate = RATE, .t0_s = (double)i / RATE };
 		ret = pa.audio(pa.state, &pcm);
 	}
 	if (ret == 0)
@@ -176,7 +177,7 @@ static struct tg_an_shots_state *finished_analyser(const struct signal *sig)
 	struct tg_an_shots_params p;
 	struct tg_an_shots_state *s = NULL;
 	struct tg_analyser pa;
-	struct tg_pcm pcm = { sig->x, sig->n, 1, RATE, 0.0, 0, 0 };
+	struct tg_pcm pcm = { .samples = sig->x, .frames = sig->n, .channels = 1, .rate = RATE };
 
 	memset(&pa, 0, sizeof(pa));
 	if (tg_an_shots_params_parse(NULL, &p) < 0 || tg_an_shots_new(&s, &p, 0, &pa) < 0)
