@@ -21,6 +21,8 @@
 #define CARRIED_MIN_FRAMES 8  /* ... in this many frames (a loud event's leakage
                                * past a low-pass edge reaches it in one or two) */
 #define CARRIED_SETTLE_S 2.0  /* ... judged after this much sound */
+#define QUIET_OPENING_DB 20.0f /* a first frame this far under the median opens with a priming or a fade-in */
+#define QUIET_OPENING_END_DB 6.0f /* ... which lasts while the frames stay this far under it */
 #define OPENING_DB 10.0f      /* a first frame this far over the floors seeded after it opens with an event */
 
 int tg_onset_init(struct tg_onset *o, int rate)
@@ -182,33 +184,75 @@ static int cmp_float(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * How many of the n frames (mean band levels mean[]) open the recording
+ * far under the level it goes on at (the first QUIET_OPENING_DB under
+ * the median, the rest until one comes within QUIET_OPENING_END_DB of
+ * it) and lead into that level: an encoder's priming (the 1024 or 2112
+ * samples of ramp an AAC stream without an edit list, raw ADTS or
+ * MPEG-TS, starts with) or a fade-in.  They are heard as silence (the
+ * background that follows would step up out of them like a blast).
+ */
+static int quiet_opening(const float *mean, int n)
+{
+	float sorted[TG_ONSET_SEED_FRAMES], median;
+	int k;
+
+	for (k = 0; k < n; k++)
+		sorted[k] = mean[k];
+	qsort(sorted, (size_t)n, sizeof(float), cmp_float);
+	median = sorted[n / 2];
+	if (mean[0] >= median - QUIET_OPENING_DB)
+		return 0;
+	/* a ramp: it ends where the level is near the median */
+	for (k = 0; k < n && mean[k] < median - QUIET_OPENING_END_DB; k++)
+		;
+	/* what follows them is an event, not the level the recording goes
+	 * on at: they were its background (a clip cut just before a blast) */
+	if (k < n && mean[k] >= median + OPENING_DB)
+		return 0;
+	return k;
+}
+
 void tg_onset_seed(struct tg_onset *o, const float *x, size_t nx)
 {
-	if (o->frames != 0)
-		return;   /* the trackers have a past already */
-	float raw[TG_ONSET_MAXBANDS], loudest, gate;
+	float raw[TG_ONSET_MAXBANDS], loudest, gate, mean[TG_ONSET_SEED_FRAMES];
 	float level[TG_ONSET_MAXBANDS][TG_ONSET_SEED_FRAMES];
 	size_t j;
-	int nf = 0, b;
+	int nf = 0, b, quiet;
 
+	if (o->frames != 0)
+		return;   /* the trackers have a past already */
 	for (j = 0; j + (size_t)o->n <= nx && nf < TG_ONSET_SEED_FRAMES; j += (size_t)o->hop) {
 		loudest = band_levels(o, x + j, raw);
 		gate = level_gate(o, loudest);
 		if (loudest <= gate)
 			continue;   /* silence: not the background's level */
-		for (b = 0; b < o->nbands; b++)
+		mean[nf] = 0.0f;
+		for (b = 0; b < o->nbands; b++) {
 			level[b][nf] = raw[b] < gate ? gate : raw[b];
+			mean[nf] += level[b][nf] / (float)o->nbands;
+		}
 		nf++;
 	}
 	if (nf == 0)
 		return;
+	quiet = quiet_opening(mean, nf);
+	if (quiet == nf)
+		quiet = 0;   /* (cannot happen: the median frame is not under itself) */
 	for (b = 0; b < o->nbands; b++) {
-		float first = level[b][0];
+		float first = level[b][quiet];
+
+		float ref;
 
 		qsort(level[b], (size_t)nf, sizeof(float), cmp_float);
-		o->floor_db[b] = first < level[b][nf / 2] ? first : level[b][nf / 2];
+		/* after a quiet opening the frame that follows it may already
+		 * be an event's: the background is the lower quartile */
+		ref = level[b][quiet ? nf / 4 : nf / 2];
+		o->floor_db[b] = first < ref ? first : ref;
 		o->flux_db[b] = 3.0f;
 	}
+	o->quiet_left = quiet;
 	o->seeded = 1;
 }
 
@@ -252,6 +296,10 @@ void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_fram
 	for (b = 0; b < o->nbands; b++)
 		out->band_db[b] = raw[b] < gate ? gate : raw[b];
 	out->carried = track_carried(o, raw, gate);
+	if (loudest > gate && o->frames == 0 && o->quiet_left > 0) {
+		o->quiet_left--;   /* a quiet opening, heard as silence (tg_onset_seed) */
+		loudest = gate;
+	}
 	if (loudest <= gate) {
 		/* silence (digital zeros, a dropout, a damaged stretch whose
 		 * samples were zeroed): nothing starts, and the trackers hold,

@@ -82,6 +82,7 @@ struct tg_onset {
 	long frames;                              /* frames with sound so far (silence holds the trackers) */
 	int seeded;                               /* the floors were set by tg_onset_seed() */
 	int silent;                               /* silence came before the first frame with sound */
+	int quiet_left;                           /* opening frames still to hear as silence (tg_onset_seed) */
 	float *win;   /* n */
 	float *in;    /* n */
 	float *spec;  /* (n/2+1) complex */
