@@ -82,6 +82,15 @@ const char cmd_shots_help[] =
 	"Exit status: 0; 2 usage; 3 missing file, no audio, or not media; 4 case error.\n";
 
 /* Print the result document; text output gets the summary and a shots table. */
+/* A number of the document: a number when read back from the catalog,
+ * raw text when just emitted; 0 when absent. */
+static double doc_number(const cJSON *doc, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : cJSON_IsRaw(v) ? strtod(v->valuestring, NULL) : 0.0;
+}
+
 static int print_doc(cJSON *doc, enum tg_out_format fmt, const char *source)
 {
 	struct tg_out *o = tg_out_new(fmt);
@@ -92,23 +101,12 @@ static int print_doc(cJSON *doc, enum tg_out_format fmt, const char *source)
 		cJSON_Delete(doc);
 		return tg_error(TG_ENOMEM, "out of memory");
 	}
-	{
-		/* a number when read back from the catalog, raw text when just emitted */
-		const cJSON *nf = cJSON_GetObjectItemCaseSensitive(doc, "unusable_samples");
-		double bad = cJSON_IsNumber(nf) ? nf->valuedouble :
-			     cJSON_IsRaw(nf) ? strtod(nf->valuestring, NULL) : 0.0;
-
-		tg_cli_warn_unusable(source, (long long)bad);
-		if (bad <= 0 && fmt != TG_OUT_JSON)
+	tg_cli_warn_unusable(source, (long long)doc_number(doc, "unusable_samples"));
+	if (fmt != TG_OUT_JSON) {
+		/* said in the text only where they happened */
+		if (doc_number(doc, "unusable_samples") <= 0)
 			cJSON_DeleteItemFromObject(doc, "unusable_samples");
-	}
-	{
-		/* said in the text only where it happened */
-		const cJSON *inv = cJSON_GetObjectItemCaseSensitive(doc, "inverted_channel_s");
-		double secs = cJSON_IsNumber(inv) ? inv->valuedouble :
-			      cJSON_IsRaw(inv) ? strtod(inv->valuestring, NULL) : 0.0;
-
-		if (secs <= 0 && fmt != TG_OUT_JSON)
+		if (doc_number(doc, "inverted_channel_s") <= 0)
 			cJSON_DeleteItemFromObject(doc, "inverted_channel_s");
 	}
 	if (fmt != TG_OUT_JSON) {

@@ -2,13 +2,13 @@
 #include "audio/onset.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <libavutil/mem.h>
 #include <libavutil/tx.h>
 
 #include "util/error.h"
+#include "util/select.h"
 
 #define FLOOR_STEP_DB 0.04f   /* median tracker step per hop (~7 dB/s at 24 kHz) */
 #define FLOOR_FAST_DB 0.5f    /* faster while the first second settles */
@@ -177,13 +177,6 @@ int tg_onset_has_sound(struct tg_onset *o, const float *frame)
 	return loudest > level_gate(o, loudest);
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * How many of the n frames (mean band levels mean[]) open the recording
  * far under the level it goes on at (the first QUIET_OPENING_DB under
@@ -195,21 +188,20 @@ static int cmp_float(const void *a, const void *b)
  */
 static int quiet_opening(const float *mean, int n)
 {
-	float sorted[TG_ONSET_SEED_FRAMES], median;
+	float copy[TG_ONSET_SEED_FRAMES], median;
 	int k;
 
-	for (k = 0; k < n; k++)
-		sorted[k] = mean[k];
-	qsort(sorted, (size_t)n, sizeof(float), cmp_float);
-	median = sorted[n / 2];
+	memcpy(copy, mean, (size_t)n * sizeof(float));
+	median = tg_select_float(copy, (size_t)n, (size_t)n / 2);
 	if (mean[0] >= median - QUIET_OPENING_DB)
 		return 0;
-	/* a ramp: it ends where the level is near the median */
-	for (k = 0; k < n && mean[k] < median - QUIET_OPENING_END_DB; k++)
+	/* a ramp: it ends where the level is near the median (the median
+	 * frame at the latest, so k < n) */
+	for (k = 0; mean[k] < median - QUIET_OPENING_END_DB; k++)
 		;
 	/* what follows them is an event, not the level the recording goes
 	 * on at: they were its background (a clip cut just before a blast) */
-	if (k < n && mean[k] >= median + OPENING_DB)
+	if (mean[k] >= median + OPENING_DB)
 		return 0;
 	return k;
 }
@@ -238,17 +230,12 @@ void tg_onset_seed(struct tg_onset *o, const float *x, size_t nx)
 	if (nf == 0)
 		return;
 	quiet = quiet_opening(mean, nf);
-	if (quiet == nf)
-		quiet = 0;   /* (cannot happen: the median frame is not under itself) */
 	for (b = 0; b < o->nbands; b++) {
-		float first = level[b][quiet];
-
-		float ref;
-
-		qsort(level[b], (size_t)nf, sizeof(float), cmp_float);
 		/* after a quiet opening the frame that follows it may already
 		 * be an event's: the background is the lower quartile */
-		ref = level[b][quiet ? nf / 4 : nf / 2];
+		float first = level[b][quiet],
+		      ref = tg_select_float(level[b], (size_t)nf, (size_t)(quiet ? nf / 4 : nf / 2));
+
 		o->floor_db[b] = first < ref ? first : ref;
 		o->flux_db[b] = 3.0f;
 	}
@@ -270,37 +257,32 @@ void tg_onset_seed(struct tg_onset *o, const float *x, size_t nx)
 static int opens_with_event(const struct tg_onset *o, const float *e)
 {
 	float over[TG_ONSET_MAXBANDS];
-	int b, k;
+	int b;
 
 	if (!o->seeded || o->nbands == 0)
 		return 0;
 	if (o->silent)
 		return 1;
-	for (b = 0; b < o->nbands; b++) {   /* insertion sort: at most 24 */
-		float v = e[b] - o->floor_db[b];
-		for (k = b; k > 0 && over[k - 1] > v; k--)
-			over[k] = over[k - 1];
-		over[k] = v;
-	}
-	return over[o->nbands / 2] >= OPENING_DB;
+	for (b = 0; b < o->nbands; b++)
+		over[b] = e[b] - o->floor_db[b];
+	return tg_select_float(over, (size_t)o->nbands, (size_t)o->nbands / 2) >= OPENING_DB;
 }
 
 void tg_onset_frame(struct tg_onset *o, const float *frame, struct tg_onset_frame *out)
 {
 	float sum = 0.0f, gate, loudest;
 	float raw[TG_ONSET_MAXBANDS];
-	int b, from_floor = 0;
+	int b, from_floor = 0, quiet;
 
 	loudest = band_levels(o, frame, raw);
 	gate = level_gate(o, loudest);
 	for (b = 0; b < o->nbands; b++)
 		out->band_db[b] = raw[b] < gate ? gate : raw[b];
 	out->carried = track_carried(o, raw, gate);
-	if (loudest > gate && o->frames == 0 && o->quiet_left > 0) {
-		o->quiet_left--;   /* a quiet opening, heard as silence (tg_onset_seed) */
-		loudest = gate;
-	}
-	if (loudest <= gate) {
+	/* a quiet opening is heard as silence (tg_onset_seed) */
+	quiet = loudest > gate && o->frames == 0 && o->quiet_left > 0;
+	o->quiet_left -= quiet;
+	if (loudest <= gate || quiet) {
 		/* silence (digital zeros, a dropout, a damaged stretch whose
 		 * samples were zeroed): nothing starts, and the trackers hold,
 		 * or the floors would sink with the gate and every band stand
