@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audio/shots.h"
+#include "harness.h"
 
 /*
  * Decode FILE to mono float at rate; returns a malloc'd buffer or NULL.
@@ -75,6 +77,59 @@ static inline int tg_test_write_raw(const char *path, const float *x, size_t n)
 		return -1;
 	ok = fwrite(x, sizeof(float), n, f) == n;
 	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/*
+ * FILE through a lossy codec, as a recording shared through a platform
+ * that re-encodes it: codec is ffmpeg's output options, container
+ * included, one that keeps the encoder's delay out of the timeline (an
+ * edit list or a pre-skip: "-c:a aac -b:a 64k -f mp4", "-c:a libopus
+ * -b:a 32k -f ogg"); in_opts describe a raw input ("" for a media file).
+ * Decodes the result to mono float at rate; a malloc'd buffer or NULL.
+ */
+static inline float *tg_test_reencode_file(const char *in_opts, const char *path,
+					   const char *codec, int rate, size_t *n)
+{
+	char out[512], cmd[8192];
+	float *y = NULL;
+	int fd;
+
+	snprintf(out, sizeof(out), "%s/reencoded-XXXXXX", tg_test_scratch());
+	if ((fd = mkstemp(out)) < 0)
+		return NULL;
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "ffmpeg -nostdin -v error -y %s -i '%s' -ar 48000 %s '%s'",
+		 in_opts, path, codec, out);
+	if (system(cmd) == 0)
+		y = tg_test_decode_via(out, rate, 0, n);
+	unlink(out);
+	return y;
+}
+
+/* x (n mono samples at rate) through the codec and back, in place. 0 or -1. */
+static inline int tg_test_reencode(float *x, size_t n, int rate, const char *codec)
+{
+	char raw[512], in_opts[64];
+	float *y = NULL;
+	size_t ny = 0;
+	int fd, ok;
+
+	snprintf(raw, sizeof(raw), "%s/raw-XXXXXX", tg_test_scratch());
+	if ((fd = mkstemp(raw)) < 0)
+		return -1;
+	close(fd);
+	snprintf(in_opts, sizeof(in_opts), "-f f32le -ar %d -ac 1", rate);
+	if (tg_test_write_raw(raw, x, n) == 0)
+		y = tg_test_reencode_file(in_opts, raw, codec, rate, &ny);
+	unlink(raw);
+	if ((ok = y != NULL)) {
+		/* the same length: an encoder pads its last frame */
+		memcpy(x, y, (ny < n ? ny : n) * sizeof(float));
+		if (ny < n)
+			memset(x + ny, 0, (n - ny) * sizeof(float));
+	}
+	free(y);
+	return ok ? 0 : -1;
 }
 
 /* A small deterministic generator (xorshift64*), so generated scenes repeat. */

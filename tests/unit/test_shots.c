@@ -5,8 +5,10 @@
  * weapons from other games that were never used while developing), and
  * again as band-limited recordings (the conformance clips through 8 kHz,
  * the held-out half low-passed at 3.8 kHz), as quiet ones (the
- * conformance clips 40 dB down), after digital silence and with a DC
- * offset; crack-bang ranging.
+ * conformance clips 40 dB down), after digital silence, with a DC
+ * offset and re-encoded by a platform (the conformance clips through AAC
+ * at 64 kb/s and Opus at 32 kb/s, the held-out half through five codecs
+ * in turn); crack-bang ranging.
  *
  * Prints per-clip and per-SNR tables (precision, recall, F1, exact count),
  * the pooled figures at SNR >= 0 dB and >= 10 dB, and the reliability of
@@ -332,6 +334,7 @@ struct conf_how {
 	double gain_db;            /* this much louder */
 	double lead_s;             /* after this much digital silence */
 	float dc;                  /* with this DC offset (fraction of full scale) */
+	const char *codec;         /* re-encoded so (ffmpeg's options; NULL: not) */
 };
 
 /*
@@ -363,7 +366,8 @@ static struct conf_pass run_conformance(const char *cdir, const struct clip_trut
 		double snr = c[i].n ? c[i].snr_sum / c[i].n : c[i].snr_sum, t0;
 
 		snprintf(path, sizeof(path), "%s/%s", cdir, c[i].name);
-		x = tg_test_decode_via(path, RATE, h->via, &nx);
+		x = h->codec ? tg_test_reencode_file("", path, h->codec, RATE, &nx)
+			     : tg_test_decode_via(path, RATE, h->via, &nx);
 		CHECK(x != NULL);
 		if (!x)
 			continue;
@@ -422,12 +426,17 @@ static void test_conformance_clips(void)
 	const char *cdir = tg_test_conformance("audio/shots");
 	char root[1024];
 	struct clip_truth *c;
-	static const struct conf_how as_they_are = { "", 0, 0.0, 0.0, 0.0f },
-				      at_8khz = { "recorded at 8000 Hz", 8000, 0.0, 0.0, 0.0f },
-				      quieter = { "recorded 40 dB quieter", 0, -40.0, 0.0, 0.0f },
-				      after_zeros = { "after 2 s of digital silence", 0, 0.0, 2.0, 0.0f },
-				      offset = { "with a DC offset of 5 % of full scale", 0, 0.0, 0.0, 0.05f };
-	struct conf_pass full, phone, quiet, lead, dc;
+	static const struct conf_how
+		as_they_are = { "", 0, 0.0, 0.0, 0.0f, NULL },
+		at_8khz = { "recorded at 8000 Hz", 8000, 0.0, 0.0, 0.0f, NULL },
+		quieter = { "recorded 40 dB quieter", 0, -40.0, 0.0, 0.0f, NULL },
+		after_zeros = { "after 2 s of digital silence", 0, 0.0, 2.0, 0.0f, NULL },
+		offset = { "with a DC offset of 5 % of full scale", 0, 0.0, 0.0, 0.05f, NULL },
+		aac64 = { "re-encoded as AAC at 64 kb/s", 0, 0.0, 0.0, 0.0f,
+			  "-c:a aac -b:a 64k -f mp4" },
+		opus32 = { "re-encoded as Opus at 32 kb/s", 0, 0.0, 0.0, 0.0f,
+			   "-c:a libopus -b:a 32k -f ogg" };
+	struct conf_pass full, phone, quiet, lead, dc, aac, opus;
 	int n;
 
 	if (!cdir)
@@ -499,6 +508,25 @@ static void test_conformance_clips(void)
 	       dc.hi0.f1, full.hi0.f1);
 	CHECK(dc.hi0.f1 >= full.hi0.f1 - 0.02);
 	CHECK(dc.hi0.r >= full.hi0.r - 0.02);
+	/*
+	 * The same clips shared again through a platform that re-encodes
+	 * them (a second lossy generation): AAC at 64 kb/s, Opus at 32 kb/s
+	 * (a messenger's voice note).
+	 */
+	aac = run_conformance(cdir, c, n, &aac64);
+	printf("Re-encoded as AAC at 64 kb/s against as they are (SNR >= 0 dB): F1 %.3f against %.3f\n",
+	       aac.hi0.f1, full.hi0.f1);
+	opus = run_conformance(cdir, c, n, &opus32);
+	printf("Re-encoded as Opus at 32 kb/s against as they are (SNR >= 0 dB): F1 %.3f against %.3f\n",
+	       opus.hi0.f1, full.hi0.f1);
+	/* a little below today's (F1 0.810 and 0.768: the low-SNR singles
+	 * and the burst shots on the line are lost, docs/audio.md); the
+	 * times stay within the match (the containers keep the encoders'
+	 * delay out of the timeline) */
+	CHECK(aac.hi0.f1 >= 0.77);
+	CHECK(opus.hi0.f1 >= 0.72);
+	CHECK(aac.max_err <= 0.020);
+	CHECK(opus.max_err <= 0.020);
 	free(c);
 }
 
@@ -948,25 +976,31 @@ static int events_consistent(const struct tg_shots_result *r)
 	return 1;
 }
 
-/*
- * Run one half: per-clip table, per-band tallies and the pooled summaries.
- * lowpass_hz > 0: every clip is low-passed there before the analysis.
- */
+/* What a generated clip goes through before the analysis. */
+struct channel {
+	const char *name;             /* for the title ("" at full band, as mixed) */
+	double lowpass_hz;            /* low-passed here (0: full band) */
+	const char *const *codecs;    /* then clip k re-encoded with codecs[k % ncodecs] */
+	int ncodecs;                  /* (ffmpeg's options, tg_test_reencode(); 0: not) */
+};
+
+static const struct channel full_band = { "", 0.0, NULL, 0 },
+			    phone_band = { ", low-passed to 3800 Hz", 3800.0, NULL, 0 };
+
+/* Run one half through channel ch: per-clip table, per-band tallies and
+ * the pooled summaries. */
 static void run_generated(const char *set, uint64_t seed, const struct arsenal *ars,
-			  double lowpass_hz, struct tally *bands, struct summary *hi0,
+			  const struct channel *ch, struct tally *bands, struct summary *hi0,
 			  struct summary *hi10, struct reliability *rl)
 {
 	static const double snrs[] = { 20.0, 10.0, 0.0, -5.0, 15.0, 5.0 };
 	uint64_t s = seed;
 	int clip;
-	char band[64] = "";
 
 	memset(bands, 0, 4 * sizeof(*bands));
-	if (lowpass_hz > 0.0)
-		snprintf(band, sizeof(band), ", low-passed to %.0f Hz", lowpass_hz);
 	printf("\n### Shots: generated clips, %s half (seed %llu%s)\n\n"
 	       "| clip | weapon | background | SNR | echo | clipped | truth | detected | TP | FP | FN | exact |\n"
-	       "|---|---|---|---|---|---|---|---|---|---|---|---|\n", set, (unsigned long long)seed, band);
+	       "|---|---|---|---|---|---|---|---|---|---|---|---|\n", set, (unsigned long long)seed, ch->name);
 	int nclips = getenv("TG_SHOTS_CLIPS") ? atoi(getenv("TG_SHOTS_CLIPS")) : GEN_CLIPS;
 
 	/* every weapon has a recording, every clip a weapon (a row left out
@@ -995,8 +1029,10 @@ static void run_generated(const char *set, uint64_t seed, const struct arsenal *
 			continue;
 		}
 		nt = gen_clip(&s, ars, snr, w, x, n, t, &bgi, &echo, &clp);
-		if (lowpass_hz > 0.0)
-			CHECK_INT(tg_test_lowpass(x, n, RATE, lowpass_hz), 0);
+		if (ch->lowpass_hz > 0.0)
+			CHECK_INT(tg_test_lowpass(x, n, RATE, ch->lowpass_hz), 0);
+		if (ch->ncodecs > 0)
+			CHECK_INT(tg_test_reencode(x, n, RATE, ch->codecs[clip % ch->ncodecs]), 0);
 		CHECK_INT(tg_test_run_shots(x, n, RATE, &r), 0);
 		score_clip(&r, t, nt, &tp, &fp, &fn, &ndet, &max_err);
 		CHECK(events_consistent(&r));
@@ -1054,7 +1090,7 @@ static void score_other_weapons(const char *set, uint64_t seed, const struct ars
 	char title[128];
 
 	memset(&rl, 0, sizeof(rl));
-	run_generated(set, seed, ars, 0.0, bands, &s0, &s10, &rl);
+	run_generated(set, seed, ars, &full_band, bands, &s0, &s10, &rl);
 	snprintf(title, sizeof(title), "Confidence reliability (generated, %s):", what);
 	rel_print(&rl, title);
 	CHECK(s0.f1 >= min->f1);
@@ -1104,6 +1140,30 @@ static void test_unseen_cube2(void)
 }
 
 /*
+ * The held-out half again through channel ch, as set: prints how it
+ * compares (against: "X against Y") with full, the same clips as mixed
+ * (SNR >= 0 dB), and its confidence's reliability (held-out half "what");
+ * returns its summary at SNR >= 0 dB.
+ */
+static struct summary held_through(const char *set, const struct channel *ch,
+				   const char *against, const char *what,
+				   const struct summary *full, struct reliability *rl)
+{
+	struct tally bands[4];
+	struct summary s0, s10;
+	char title[128];
+
+	memset(rl, 0, sizeof(*rl));
+	run_generated(set, 2002, &game_arsenal, ch, bands, &s0, &s10, rl);
+	printf("\n%s (held-out clips, SNR >= 0 dB): F1 %.3f against %.3f, "
+	       "precision %.3f against %.3f, recall %.3f against %.3f\n", against, s0.f1, full->f1,
+	       s0.p, full->p, s0.r, full->r);
+	snprintf(title, sizeof(title), "Confidence reliability (generated, held-out half %s):", what);
+	rel_print(rl, title);
+	return s0;
+}
+
+/*
  * The held-out half again as an 8 kHz recording carries it (low-passed to
  * 3.8 kHz): a phone call, a radio scanner, a narrowband voice codec.  The
  * score's excess above 4 kHz cannot be measured there and is left out
@@ -1112,18 +1172,12 @@ static void test_unseen_cube2(void)
  */
 static void test_phone_band(const struct summary *full)
 {
-	struct tally bands[4];
-	struct summary s0, s10;
 	struct reliability rl;
+	/* (the confidence was calibrated with every score term; here two
+	 * may be left out) */
+	struct summary s0 = held_through("phone", &phone_band, "Phone band against full band",
+					 "in the phone band", full, &rl);
 
-	memset(&rl, 0, sizeof(rl));
-	run_generated("phone", 2002, &game_arsenal, 3800.0, bands, &s0, &s10, &rl);
-	printf("\nPhone band against full band (held-out clips, SNR >= 0 dB): F1 %.3f against %.3f, "
-	       "precision %.3f against %.3f, recall %.3f against %.3f\n", s0.f1, full->f1, s0.p,
-	       full->p, s0.r, full->r);
-	/* the confidence was calibrated with every score term; here two may
-	 * be left out */
-	rel_print(&rl, "Confidence reliability (generated, held-out half in the phone band):");
 	/* a little below today's (24 clips: F1 0.869, precision 0.925, recall
 	 * 0.819; version 12, with the bands above the edge judged as silent,
 	 * F1 0.659, recall 0.578) */
@@ -1133,6 +1187,33 @@ static void test_phone_band(const struct summary *full)
 	/* the repeats the chain model turns down, most of them in the phone
 	 * band, are mostly not shots (24 clips: 3 of 5; 200 clips: 27 of 30) */
 	CHECK(rl.down_n >= 1 && rl.down_ok * 2 >= rl.down_n);
+}
+
+/*
+ * The held-out half again as shared through platforms that re-encode what
+ * they carry (a second lossy generation; the clips were mixed in float):
+ * AAC at 128 and 64 kb/s (video platforms, messengers), Opus at 48 and 24
+ * kb/s (a messenger's video and voice note), MP3 at 96 kb/s, each clip
+ * through one, in turn.  full: the same clips as mixed, SNR >= 0 dB.
+ */
+static const char *const shared_codecs[] = {
+	"-c:a aac -b:a 128k -f mp4", "-c:a aac -b:a 64k -f mp4", "-c:a libopus -b:a 48k -f ogg",
+	"-c:a libopus -b:a 24k -f ogg", "-c:a libmp3lame -b:a 96k -f mp3",
+};
+static const struct channel shared = { ", re-encoded (AAC 128/64k, Opus 48/24k, MP3 96k in turn)",
+				       0.0, shared_codecs, NELEM(shared_codecs) };
+
+static void test_reencoded(const struct summary *full)
+{
+	struct reliability rl;
+	struct summary s0 = held_through("shared", &shared, "Re-encoded against as mixed",
+					 "re-encoded", full, &rl);
+
+	/* a little below today's (24 clips: F1 0.907, precision 0.912,
+	 * recall 0.902; as mixed 0.926, 0.942, 0.909) */
+	CHECK(s0.f1 >= 0.88);
+	CHECK(s0.p >= 0.88);
+	CHECK(s0.r >= 0.87);
 }
 
 /*
@@ -1159,8 +1240,8 @@ static void gen_training_clips(void)
 		SKIP("ufoai-sound, nexuiz-data, warmux-data, blobwars-data, hydrogen-data or "
 		     "unzip missing (scripts/install-deps --train): no training clips");
 	else {
-		run_generated("train", 5005, &train_arsenal, 0.0, bands, &s0, &s10, &rl);
-		run_generated("trainlp", 5006, &train_arsenal, 3800.0, bands, &s0, &s10, &rl);
+		run_generated("train", 5005, &train_arsenal, &full_band, bands, &s0, &s10, &rl);
+		run_generated("trainlp", 5006, &train_arsenal, &phone_band, bands, &s0, &s10, &rl);
 	}
 }
 
@@ -1178,8 +1259,8 @@ static void test_generated_clips(void)
 	}
 	memset(&rd, 0, sizeof(rd));
 	memset(&rh, 0, sizeof(rh));
-	run_generated("dev", 1001, &game_arsenal, 0.0, dev, &d0, &d10, &rd);
-	run_generated("held", 2002, &game_arsenal, 0.0, held, &h0, &h10, &rh);
+	run_generated("dev", 1001, &game_arsenal, &full_band, dev, &d0, &d10, &rd);
+	run_generated("held", 2002, &game_arsenal, &full_band, held, &h0, &h10, &rh);
 	rel_print(&rd, "Confidence reliability (generated, dev half: where it was calibrated):");
 	rel_print(&rh, "Confidence reliability (generated, held-out half):");
 	check_heard(&rh, 4);
@@ -1208,6 +1289,7 @@ static void test_generated_clips(void)
 		CHECK(hi > (double)rh.ok[0] / rh.n[0]);
 	}
 	test_phone_band(&h0);
+	test_reencoded(&h0);
 	test_unseen_weapons();
 	test_unseen_cube2();
 	if (getenv("TG_SHOTS_TRAIN") && strcmp(getenv("TG_SHOTS_TRAIN"), "1") == 0)
