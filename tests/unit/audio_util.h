@@ -80,11 +80,13 @@ static inline int tg_test_write_raw(const char *path, const float *x, size_t n)
 }
 
 /*
- * FILE through a lossy codec, as a recording shared through a platform
- * that re-encodes it: codec is ffmpeg's output options, container
- * included, one that keeps the encoder's delay out of the timeline (an
- * edit list or a pre-skip: "-c:a aac -b:a 64k -f mp4", "-c:a libopus
- * -b:a 32k -f ogg"); in_opts describe a raw input ("" for a media file).
+ * FILE's first audio stream through a lossy codec, as a recording shared
+ * through a platform that re-encodes it: codec is ffmpeg's output
+ * options, container included, one that keeps the encoder's delay out of
+ * the timeline ("-c:a aac -b:a 64k -f mp4": an edit list; "-c:a libopus
+ * -b:a 32k -f ogg": the pre-skip; "-c:a libmp3lame -b:a 96k -f mp3": the
+ * gapless header, which ffmpeg writes to a seekable output such as this
+ * temporary file); in_opts describe a raw input ("" for a media file).
  * Decodes the result to mono float at rate; a malloc'd buffer or NULL.
  */
 static inline float *tg_test_reencode_file(const char *in_opts, const char *path,
@@ -92,18 +94,29 @@ static inline float *tg_test_reencode_file(const char *in_opts, const char *path
 {
 	char out[512], cmd[8192];
 	float *y = NULL;
-	int fd;
+	int fd, len;
 
 	snprintf(out, sizeof(out), "%s/reencoded-XXXXXX", tg_test_scratch());
 	if ((fd = mkstemp(out)) < 0)
 		return NULL;
 	close(fd);
-	snprintf(cmd, sizeof(cmd), "ffmpeg -nostdin -v error -y %s -i '%s' -ar 48000 %s '%s'",
-		 in_opts, path, codec, out);
-	if (system(cmd) == 0)
+	len = snprintf(cmd, sizeof(cmd),
+		       "ffmpeg -nostdin -v error -y %s -i '%s' -map 0:a:0 -ar 48000 %s '%s'", in_opts,
+		       path, codec, out);
+	if (len > 0 && (size_t)len < sizeof(cmd) && system(cmd) == 0)
 		y = tg_test_decode_via(out, rate, 0, n);
 	unlink(out);
 	return y;
+}
+
+/* 1 when this ffmpeg has the encoder name (libopus, libmp3lame...). */
+static inline int tg_test_has_encoder(const char *name)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd),
+		 "ffmpeg -hide_banner -h encoder=%s 2>&1 | grep -q '^Encoder %s '", name, name);
+	return system(cmd) == 0;
 }
 
 /* x (n mono samples at rate) through the codec and back, in place. 0 or -1. */
