@@ -81,7 +81,6 @@ const char cmd_shots_help[] =
 	"can be under 0.5.  See docs/audio.md.\n"
 	"Exit status: 0; 2 usage; 3 missing file, no audio, or not media; 4 case error.\n";
 
-/* Print the result document; text output gets the summary and a shots table. */
 /* A number of the document: a number when read back from the catalog,
  * raw text when just emitted; 0 when absent. */
 static double doc_number(const cJSON *doc, const char *key)
@@ -91,28 +90,29 @@ static double doc_number(const cJSON *doc, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : cJSON_IsRaw(v) ? strtod(v->valuestring, NULL) : 0.0;
 }
 
+/* Print the result document; text output gets the summary and a shots table. */
 static int print_doc(cJSON *doc, enum tg_out_format fmt, const char *source)
 {
 	struct tg_out *o = tg_out_new(fmt);
 	cJSON *child;
+	double unusable;
 	int ret;
 
 	if (!o) {
 		cJSON_Delete(doc);
 		return tg_error(TG_ENOMEM, "out of memory");
 	}
-	tg_cli_warn_unusable(source, (long long)doc_number(doc, "unusable_samples"));
-	if (fmt != TG_OUT_JSON) {
-		/* said in the text only where they happened */
-		if (doc_number(doc, "unusable_samples") <= 0)
-			cJSON_DeleteItemFromObject(doc, "unusable_samples");
-		if (doc_number(doc, "inverted_channel_s") <= 0)
-			cJSON_DeleteItemFromObject(doc, "inverted_channel_s");
-	}
+	unusable = doc_number(doc, "unusable_samples");
+	tg_cli_warn_unusable(source, (long long)unusable);
 	if (fmt != TG_OUT_JSON) {
 		cJSON *ev = cJSON_GetObjectItemCaseSensitive(doc, "events"), *e;
 		int n[4] = { 0, 0, 0, 0 };
 
+		/* said in the text only where they happened */
+		if (unusable <= 0)
+			cJSON_DeleteItemFromObject(doc, "unusable_samples");
+		if (doc_number(doc, "inverted_channel_s") <= 0)
+			cJSON_DeleteItemFromObject(doc, "inverted_channel_s");
 		cJSON_ArrayForEach(e, ev) {
 			const cJSON *cl = cJSON_GetObjectItemCaseSensitive(e, "class");
 			const char *s = cJSON_IsString(cl) ? cl->valuestring : "";

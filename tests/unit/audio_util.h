@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "audio/shots.h"
 #include "harness.h"
@@ -94,18 +93,18 @@ static inline float *tg_test_reencode_file(const char *in_opts, const char *path
 {
 	char out[512], cmd[8192];
 	float *y = NULL;
-	int fd, len;
+	int len;
 
-	snprintf(out, sizeof(out), "%s/reencoded-XXXXXX", tg_test_scratch());
-	if ((fd = mkstemp(out)) < 0)
+	if (tg_test_scratch_file(out, sizeof(out), "reencoded") < 0)
 		return NULL;
-	close(fd);
 	len = snprintf(cmd, sizeof(cmd),
 		       "ffmpeg -nostdin -v error -y %s -i '%s' -map 0:a:0 -ar 48000 %s '%s'", in_opts,
 		       path, codec, out);
 	if (len > 0 && (size_t)len < sizeof(cmd) && system(cmd) == 0)
 		y = tg_test_decode_via(out, rate, 0, n);
 	unlink(out);
+	if (!y)
+		fprintf(stderr, "%s: re-encoding with \"%s\" failed\n", path, codec);
 	return y;
 }
 
@@ -125,12 +124,10 @@ static inline int tg_test_reencode(float *x, size_t n, int rate, const char *cod
 	char raw[512], in_opts[64];
 	float *y = NULL;
 	size_t ny = 0;
-	int fd, ok;
+	int ok;
 
-	snprintf(raw, sizeof(raw), "%s/raw-XXXXXX", tg_test_scratch());
-	if ((fd = mkstemp(raw)) < 0)
+	if (tg_test_scratch_file(raw, sizeof(raw), "raw") < 0)
 		return -1;
-	close(fd);
 	snprintf(in_opts, sizeof(in_opts), "-f f32le -ar %d -ac 1", rate);
 	if (tg_test_write_raw(raw, x, n) == 0)
 		y = tg_test_reencode_file(in_opts, raw, codec, rate, &ny);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int tg_test_passed, tg_test_failed, tg_test_skipped;
 static const char *tg_test_current;
@@ -103,6 +104,24 @@ static inline const char *tg_test_scratch(void)
 		}
 	}
 	return dir;
+}
+
+/*
+ * A new empty file in the scratch directory, named stem and six random
+ * characters (mkstemp's template), its path into path[size]: 0, or -1
+ * with a message naming it.
+ */
+static inline int tg_test_scratch_file(char *path, size_t size, const char *stem)
+{
+	int fd;
+
+	if ((size_t)snprintf(path, size, "%s/%s-XXXXXX", tg_test_scratch(), stem) >= size ||
+	    (fd = mkstemp(path)) < 0) {
+		fprintf(stderr, "%s: cannot create a scratch file\n", path);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 #endif

@@ -320,6 +320,10 @@ static void print_bands(const struct tally *b, const char *title, struct summary
 	       hi10->clips);
 }
 
+/* The conformance clips shared again (a second lossy generation). */
+#define CONF_AAC "-c:a aac -b:a 64k -f mp4"
+#define CONF_OPUS "-c:a libopus -b:a 32k -f ogg"
+
 /* What a pass over the conformance clips found, for its checks. */
 struct conf_pass {
 	struct summary hi0, hi10;
@@ -432,10 +436,8 @@ static void test_conformance_clips(void)
 		quieter = { "recorded 40 dB quieter", 0, -40.0, 0.0, 0.0f, NULL },
 		after_zeros = { "after 2 s of digital silence", 0, 0.0, 2.0, 0.0f, NULL },
 		offset = { "with a DC offset of 5 % of full scale", 0, 0.0, 0.0, 0.05f, NULL },
-		aac64 = { "re-encoded as AAC at 64 kb/s", 0, 0.0, 0.0, 0.0f,
-			  "-c:a aac -b:a 64k -f mp4" },
-		opus32 = { "re-encoded as Opus at 32 kb/s", 0, 0.0, 0.0, 0.0f,
-			   "-c:a libopus -b:a 32k -f ogg" };
+		aac64 = { "re-encoded as AAC at 64 kb/s", 0, 0.0, 0.0, 0.0f, CONF_AAC },
+		opus32 = { "re-encoded as Opus at 32 kb/s", 0, 0.0, 0.0, 0.0f, CONF_OPUS };
 	struct conf_pass full, phone, quiet, lead, dc, aac, opus;
 	int n;
 
@@ -1221,8 +1223,7 @@ static int has_shared_encoders(void)
  */
 static void test_reencode_timing(void)
 {
-	static const char *const conf_codecs[] = { "-c:a aac -b:a 64k -f mp4",
-						   "-c:a libopus -b:a 32k -f ogg" };
+	static const char *const conf_codecs[] = { CONF_AAC, CONF_OPUS };
 	const size_t n = 2 * RATE, at = RATE + 137;
 
 	if (!has_shared_encoders()) {
