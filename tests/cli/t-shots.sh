@@ -304,16 +304,19 @@ check "the count is the file's, not the resampler's" test "$(json out 'd["unusab
 expect 0 "a clean file has none" tg shots --json clean.wav
 check "no bad samples" test "$(json out 'd["unusable_samples"]')" = 0
 # every event, not only the shots: whether gated noise holds a gunshot is
-# the model's call, what the bad samples must not change is any of it;
-# an event starting within 50 ms of them may start elsewhere (they are
-# silence now: 10 zeros inside a burst's ringing are a step of power)
+# the model's call, what the bad samples must not change is any of it
+# beyond the events that hear them: they are silence now (10 zeros inside
+# a burst's ringing are a step of power), an event is measured over the
+# 100 ms before its onset and the 500 ms after, and a gunshot makes the
+# next 450 ms a chain, so an event within 1 s of them may differ (version
+# 25: gated noise 250 ms before the zeros became a marginal gunshot and
+# its chain's events echoes); every other event must be the same
 check "the damaged file gives the clean file's events and classes (the bad samples do not poison the rest)" python3 -c "
 import json; a = json.load(open('damaged.json')); b = json.load(open('out'))
 bad = json.load(open('bad-spans.json'))
-away = lambda t: all(t < s - 0.05 or t > e + 0.05 for s, e in bad)
+away = lambda t: all(t < s - 1.0 or t > e + 1.0 for s, e in bad)
 ev = lambda d: [(e['time_s'], e['class']) for e in d['events'] if away(e['time_s'])]
-raise SystemExit(0 if ev(a) == ev(b) and len(ev(a)) > 10 and a['count'] == b['count']
-                 and len(a['events']) == len(b['events']) else 1)"
+raise SystemExit(0 if ev(a) == ev(b) and len(ev(a)) > 10 else 1)"
 expect 0 "and in text" tg shots nan.wav
 contains out "unusable_samples" "the text output shows the count"
 expect 0 "samples 1e30 times full scale (no sound is)" tg shots --json absurd.wav

@@ -157,6 +157,51 @@ static inline double tg_test_gauss(uint64_t *s)
 	return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
 }
 
+/*
+ * Add a recorder's noise floor to x (rate Hz) at rms: white (a preamp's
+ * hiss, flat to the top of the band) or pink (equal power in every
+ * octave: wind, distant traffic, a room's air), from seed.  Pink is the
+ * sum of seven white noises low-passed (one pole, unit gain at 0 Hz) at
+ * corners a factor 4 apart from 20 Hz, each weighted by its corner's
+ * inverse square root (each then holds its share of 1/f below its
+ * corner): the sum falls 3 dB an octave from 20 Hz to the top.
+ * Returns 0, or -1 out of memory.
+ */
+static inline int tg_test_add_floor(float *x, size_t n, int rate, double rms, int pink,
+				    uint64_t seed)
+{
+	enum { POLES = 7 };
+	double a[POLES], w[POLES], y[POLES] = { 0 }, e = 0.0, g;
+	float *v = malloc(n * sizeof(float));
+	size_t i;
+	int k;
+
+	if (!v)
+		return -1;
+	for (k = 0; k < POLES; k++) {
+		double fc = 20.0 * pow(4.0, k);
+		a[k] = exp(-6.283185307179586 * fc / rate);
+		w[k] = 1.0 / sqrt(fc);
+	}
+	for (i = 0; i < n; i++) {
+		double u = 0.0;
+		if (!pink)
+			u = tg_test_gauss(&seed);
+		else
+			for (k = 0; k < POLES; k++) {
+				y[k] = a[k] * y[k] + (1.0 - a[k]) * tg_test_gauss(&seed);
+				u += w[k] * y[k];
+			}
+		v[i] = (float)u;
+		e += u * u;
+	}
+	g = e > 0.0 ? rms / sqrt(e / (double)n) : 0.0;
+	for (i = 0; i < n; i++)
+		x[i] += (float)g * v[i];
+	free(v);
+	return 0;
+}
+
 /* Add src (ns samples) into dst (nd) at index at with gain g. */
 static inline void tg_test_mix(float *dst, size_t nd, const float *src, size_t ns, long at, float g)
 {

@@ -6,9 +6,10 @@
  * again as band-limited recordings (the conformance clips through 8 kHz,
  * the held-out half low-passed at 3.8 kHz), as quiet ones (the
  * conformance clips 40 dB down), after digital silence, with a DC
- * offset and re-encoded by a platform (the conformance clips through AAC
+ * offset, re-encoded by a platform (the conformance clips through AAC
  * at 64 kb/s and Opus at 32 kb/s, the held-out half through five codecs
- * in turn); crack-bang ranging.
+ * in turn) and over a recorder's noise floor (the held-out half);
+ * crack-bang ranging.
  *
  * Prints per-clip and per-SNR tables (precision, recall, F1, exact count),
  * the pooled figures at SNR >= 0 dB and >= 10 dB, and the reliability of
@@ -29,7 +30,7 @@
  * it learn the physics or the sounds? docs/audio.md, twelfth round);
  * TG_SHOTS_CLIPS=N generates N clips a half instead of 24 (the halves keep
  * their seeds, so the first 24 are today's; 200 a half takes a minute and
- * gives figures with a third of the clip-to-clip noise); TG_SHOTS_TRAIN=1
+ * gives figures with a third of the clip-to-clip noise: a few minutes); TG_SHOTS_TRAIN=1
  * also generates the training sets "train" and "trainlp" (only dumped:
  * what make shot-model fits the models on; gen_training_clips()).
  */
@@ -457,14 +458,16 @@ static void test_conformance_clips(void)
 	CHECK(n > 0);
 	full = run_conformance(cdir, c, n, &as_they_are);
 	/* regression guards (today's level, not the targets): at SNR >= 0 dB
-	 * precision 0.932, recall 0.809, F1 0.866, exact 3/9 clips; at >= 10 dB
-	 * F1 0.946; matched onsets within 20 ms.  Some of the conformance
+	 * precision 0.908, recall 0.868, F1 0.887, exact 4/9 clips; at >= 10 dB
+	 * F1 0.947; matched onsets within 20 ms.  Some of the conformance
 	 * clips' shots and snares sit on the line, and each refit of the
 	 * models moves one or two of them (0.855-0.892 in version 21's,
-	 * 0.850-0.873 in version 22's; exact 5/9 in version 21), so the
-	 * exact-count guard allows one clip fewer */
+	 * 0.850-0.873 in version 22's; exact 5/9 in version 21; version 25's,
+	 * fitted over noise floors too, took four shots more and two false
+	 * ones: precision 0.932 before), so the exact-count guard allows one
+	 * clip fewer */
 	CHECK(full.hi0.f1 >= 0.85);
-	CHECK(full.hi0.p >= 0.92);
+	CHECK(full.hi0.p >= 0.89);
 	CHECK(full.hi10.f1 >= 0.93);
 	CHECK(full.hi0.exact >= 0.2);
 	CHECK(full.max_err <= 0.020);
@@ -472,7 +475,7 @@ static void test_conformance_clips(void)
 	/*
 	 * The same clips as an 8 kHz recording (a phone call, a radio
 	 * scanner): little above 4 kHz, where the shots stood out of the
-	 * speech.  A little below today's (F1 0.848, recall 0.779; 0.758 and
+	 * speech.  A little below today's (F1 0.842, recall 0.824; 0.758 and
 	 * 0.691 with the empty bands judged as silent).
 	 */
 	phone = run_conformance(cdir, c, n, &at_8khz);
@@ -526,7 +529,7 @@ static void test_conformance_clips(void)
 	opus = run_conformance(cdir, c, n, &opus32);
 	printf("Re-encoded as Opus at 32 kb/s against as they are (SNR >= 0 dB): F1 %.3f against %.3f\n",
 	       opus.hi0.f1, full.hi0.f1);
-	/* a little below today's (F1 0.810 and 0.768: the low-SNR singles
+	/* a little below today's (F1 0.790 and 0.794: the low-SNR singles
 	 * and the burst shots on the line are lost, docs/audio.md) */
 	CHECK(aac.hi0.f1 >= 0.77);
 	CHECK(opus.hi0.f1 >= 0.72);
@@ -776,6 +779,7 @@ static struct tg_test_snd gen_bgs[] = {
 
 #define GEN_CLIPS 24         /* per half */
 #define GEN_SECONDS 20
+#define GEN_BG_RMS 0.05     /* the background's level (RMS) in every clip */
 
 /* mix src with an optional reflection (delay d samples, gain ge, one-pole low-pass) */
 static void mix_with_echo(float *dst, size_t nd, const struct tg_test_snd *src, long at, float g,
@@ -825,12 +829,12 @@ static int gen_clip(uint64_t *s, const struct arsenal *ars, double snr, int weap
 	*echo_out = echo;
 	*clip_out = clip;
 	shot_rms = tg_test_head_rms(&ars->guns[v0], RATE);
-	tg_test_background(x, n, bg, st, 0.05);
+	tg_test_background(x, n, bg, st, GEN_BG_RMS);
 	while (tt < GEN_SECONDS - 2.0 && nt < MAXT - 8) {
 		double u = tg_test_rand(s);
 		long d = echo ? (long)((0.05 + 0.35 * tg_test_rand(s)) * RATE) : 0;
 		float ge = (float)pow(10.0, -(6.0 + 6.0 * tg_test_rand(s)) / 20.0);
-		float gain = (float)(0.05 / shot_rms * pow(10.0, snr / 20.0));
+		float gain = (float)(GEN_BG_RMS / shot_rms * pow(10.0, snr / 20.0));
 
 		if (u < 0.5) {
 			int burst = tg_test_rand(s) < 0.45 ? 3 + (int)(tg_test_rand(s) * 4) : 1, j;
@@ -844,7 +848,8 @@ static int gen_clip(uint64_t *s, const struct arsenal *ars, double snr, int weap
 		} else {
 			const struct tg_test_snd *ng = &ars->negs[pick(s, ars->nnegs)];
 			double nr = tg_test_head_rms(ng, RATE);
-			float gn = (float)(0.05 / (nr + 1e-9) * pow(10.0, (snr + tg_test_rand(s) * 12.0 - 6.0) / 20.0));
+			float gn = (float)(GEN_BG_RMS / (nr + 1e-9) *
+					   pow(10.0, (snr + tg_test_rand(s) * 12.0 - 6.0) / 20.0));
 			mix_with_echo(x, n, ng, (long)(tt * RATE), gn, d, ge);
 		}
 		tt += 0.8 + 1.4 * tg_test_rand(s);
@@ -979,16 +984,65 @@ static int events_consistent(const struct tg_shots_result *r)
 	return 1;
 }
 
+/*
+ * A recorder's noise floor under a clip: none, white or pink
+ * (tg_test_add_floor()), db under the background's level.  The generated
+ * backgrounds are 8 kHz speech and game crowds: above 4 kHz they hold
+ * nothing but the events, a silence no microphone gives.
+ */
+enum floor_kind { NO_FLOOR, WHITE_FLOOR, PINK_FLOOR };
+struct noise_floor {
+	enum floor_kind kind;
+	double db;
+};
+
 /* What a generated clip goes through before the analysis. */
 struct channel {
 	const char *name;             /* for the title ("" at full band, as mixed) */
-	double lowpass_hz;            /* low-passed here (0: full band) */
+	const struct noise_floor *noise; /* clip k over noise[k % nnoise] */
+	int nnoise;                   /* (0: none) */
+	double lowpass_hz;            /* then low-passed here (0: full band) */
 	const char *const *codecs;    /* then clip k re-encoded with codecs[k % ncodecs] */
 	int ncodecs;                  /* (ffmpeg's options, tg_test_reencode(); 0: not) */
 };
 
-static const struct channel full_band = { "", 0.0, NULL, 0 },
-			    phone_band = { ", low-passed to 3800 Hz", 3800.0, NULL, 0 };
+static const struct channel full_band = { "", NULL, 0, 0.0, NULL, 0 },
+			    phone_band = { ", low-passed to 3800 Hz", NULL, 0, 3800.0, NULL, 0 };
+
+/*
+ * The training clips' floors (gen_training_clips(): none in one clip of
+ * five) and the scored ones (test_noise_floor()), 30 to 8 dB under the
+ * background: five, so that over 30 clips every floor meets every SNR.
+ */
+static const struct noise_floor train_floors[] = {
+	{ NO_FLOOR, 0.0 }, { WHITE_FLOOR, -30.0 }, { PINK_FLOOR, -22.0 },
+	{ WHITE_FLOOR, -14.0 }, { PINK_FLOOR, -8.0 },
+};
+static const struct noise_floor scored_floors[] = {
+	{ WHITE_FLOOR, -30.0 }, { PINK_FLOOR, -25.0 }, { WHITE_FLOOR, -20.0 },
+	{ PINK_FLOOR, -15.0 }, { WHITE_FLOOR, -10.0 },
+};
+static const struct channel train_band = { ", over a noise floor in four clips of five",
+					   train_floors, NELEM(train_floors), 0.0, NULL, 0 },
+			    train_phone = { ", over a noise floor in four clips of five, low-passed to 3800 Hz",
+					    train_floors, NELEM(train_floors), 3800.0, NULL, 0 },
+			    floor_band = { ", over a noise floor (white or pink, 30-10 dB under the background)",
+					   scored_floors, NELEM(scored_floors), 0.0, NULL, 0 };
+
+/* Clip k of a set through channel ch's noise floor (seeded by the set's
+ * seed and k, so a floor is the same in every run); 0, or -1 out of memory. */
+static int add_channel_floor(const struct channel *ch, float *x, size_t n, uint64_t seed, int k)
+{
+	const struct noise_floor *f;
+
+	if (ch->nnoise < 1)
+		return 0;
+	f = &ch->noise[k % ch->nnoise];
+	if (f->kind == NO_FLOOR)
+		return 0;
+	return tg_test_add_floor(x, n, RATE, GEN_BG_RMS * pow(10.0, f->db / 20.0),
+				 f->kind == PINK_FLOOR, seed * 1000 + (uint64_t)k + 1);
+}
 
 /* Run one half through channel ch: per-clip table, per-band tallies and
  * the pooled summaries. */
@@ -1032,6 +1086,7 @@ static void run_generated(const char *set, uint64_t seed, const struct arsenal *
 			continue;
 		}
 		nt = gen_clip(&s, ars, snr, w, x, n, t, &bgi, &echo, &clp);
+		CHECK_INT(add_channel_floor(ch, x, n, seed, clip), 0);
 		if (ch->lowpass_hz > 0.0)
 			CHECK_INT(tg_test_lowpass(x, n, RATE, ch->lowpass_hz), 0);
 		if (ch->ncodecs > 0 && tg_test_reencode(x, n, RATE, ch->codecs[clip % ch->ncodecs]) < 0) {
@@ -1114,8 +1169,8 @@ static void score_other_weapons(const char *set, uint64_t seed, const struct ars
  */
 static void test_unseen_weapons(void)
 {
-	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.911,
-	 * recall 0.931, F1 0.921; >= 10 dB F1 0.929) */
+	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.899,
+	 * recall 0.938, F1 0.918; >= 10 dB F1 0.921) */
 	static const struct floors min = { 0.89, 0.88, 0.90, 0.90, 5 };
 
 	if (extract_packed(unseen_src, NUNSEEN, unseen_path, unseen_guns) == 0 &&
@@ -1134,9 +1189,11 @@ static void test_unseen_weapons(void)
  */
 static void test_unseen_cube2(void)
 {
-	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.955,
-	 * recall 0.879, F1 0.915; >= 10 dB F1 0.936) */
-	static const struct floors min = { 0.89, 0.92, 0.85, 0.90, 6 };
+	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.915,
+	 * recall 0.850, F1 0.881; >= 10 dB F1 0.908; version 24, whose models
+	 * knew no noise floor: 0.955, 0.879, 0.915 and 0.936, docs/audio.md,
+	 * twenty-first round) */
+	static const struct floors min = { 0.86, 0.89, 0.82, 0.88, 6 };
 
 	if (tg_test_load_snd(cube2_guns, NELEM(cube2_guns), RATE) == 0)
 		score_other_weapons("cube2", 3003, &cube2_arsenal, "Cube 2 weapons", &min);
@@ -1184,14 +1241,14 @@ static void test_phone_band(const struct summary *full)
 	struct summary s0 = held_through("phone", &phone_band, "Phone band against full band",
 					 "in the phone band", full, &rl);
 
-	/* a little below today's (24 clips: F1 0.869, precision 0.925, recall
-	 * 0.819; version 12, with the bands above the edge judged as silent,
+	/* a little below today's (24 clips: F1 0.860, precision 0.888, recall
+	 * 0.833; version 12, with the bands above the edge judged as silent,
 	 * F1 0.659, recall 0.578) */
 	CHECK(s0.f1 >= 0.84);
 	CHECK(s0.r >= 0.79);
-	CHECK(s0.p >= 0.88);
+	CHECK(s0.p >= 0.86);
 	/* the repeats the chain model turns down, most of them in the phone
-	 * band, are mostly not shots (24 clips: 3 of 5; 200 clips: 27 of 30) */
+	 * band, are mostly not shots (24 clips: 2 of 2; 200 clips: 21 of 21) */
 	CHECK(rl.down_n >= 1 && rl.down_ok * 2 >= rl.down_n);
 }
 
@@ -1207,7 +1264,7 @@ static const char *const shared_codecs[] = {
 	"-c:a libopus -b:a 24k -f ogg", "-c:a libmp3lame -b:a 96k -f mp3",
 };
 static const struct channel shared = { ", re-encoded (AAC 128/64k, Opus 48/24k, MP3 96k in turn)",
-				       0.0, shared_codecs, NELEM(shared_codecs) };
+				       NULL, 0, 0.0, shared_codecs, NELEM(shared_codecs) };
 
 /* 1 when this ffmpeg has every encoder the shared half uses. */
 static int has_shared_encoders(void)
@@ -1263,11 +1320,33 @@ static void test_reencoded(const struct summary *full)
 	}
 	s0 = held_through("shared", &shared, "Re-encoded against as mixed", "re-encoded", full, &rl);
 
-	/* a little below today's (24 clips: F1 0.907, precision 0.912,
-	 * recall 0.902; as mixed 0.926, 0.942, 0.909) */
+	/* a little below today's (24 clips: F1 0.892, precision 0.904,
+	 * recall 0.882; as mixed 0.922, 0.939, 0.906) */
 	CHECK(s0.f1 >= 0.88);
 	CHECK(s0.p >= 0.88);
 	CHECK(s0.r >= 0.87);
+}
+
+/*
+ * The held-out half again over a recorder's noise floor, white or pink,
+ * 30 to 10 dB under the background (scored_floors).  The backgrounds are
+ * 8 kHz speech and game crowds, so as mixed the bands above 4 kHz hold
+ * nothing but the events, and a shot's excess there is 30-60 dB; any
+ * microphone's hiss, wind or a room fills them.  full: the same clips as
+ * mixed, SNR >= 0 dB.
+ */
+static void test_noise_floor(const struct summary *full)
+{
+	struct reliability rl;
+	struct summary s0 = held_through("floor", &floor_band, "Over a noise floor against as mixed",
+					 "over a noise floor", full, &rl);
+
+	/* a little below today's (24 clips: F1 0.867, precision 0.935,
+	 * recall 0.808; version 24's models 200 clips: 0.870 against 0.919
+	 * as mixed) */
+	CHECK(s0.f1 >= 0.84);
+	CHECK(s0.p >= 0.91);
+	CHECK(s0.r >= 0.78);
 }
 
 /*
@@ -1276,7 +1355,10 @@ static void test_reencoded(const struct summary *full)
  * more weapons (UFO: Alien Invasion's five, Nexuiz's rifle, Warmux's M16,
  * Blob Wars' pistol and machine gun; scripts/install-deps --train) among
  * 52 hard negatives, full band (seed 5005) and low-passed to 3.8 kHz like
- * a phone (seed 5006).  Only dumped, never guarded: until version 21 the
+ * a phone (seed 5006), since version 25 four clips in five over a noise
+ * floor (train_floors: as mixed, the bands above 4 kHz held nothing but
+ * the events, and the models learnt to count on their excess there,
+ * test_noise_floor()).  Only dumped, never guarded: until version 21 the
  * models knew four weapons and 17 negatives, and weapons outside them
  * (the unseen sets, the conformance clips' Wesnoth gun) sat on their
  * line; until version 22 Warmux's M16 was such a weapon (F1 0.60-0.62).
@@ -1294,8 +1376,8 @@ static void gen_training_clips(void)
 		SKIP("ufoai-sound, nexuiz-data, warmux-data, blobwars-data, hydrogen-data or "
 		     "unzip missing (scripts/install-deps --train): no training clips");
 	else {
-		run_generated("train", 5005, &train_arsenal, &full_band, bands, &s0, &s10, &rl);
-		run_generated("trainlp", 5006, &train_arsenal, &phone_band, bands, &s0, &s10, &rl);
+		run_generated("train", 5005, &train_arsenal, &train_band, bands, &s0, &s10, &rl);
+		run_generated("trainlp", 5006, &train_arsenal, &train_phone, bands, &s0, &s10, &rl);
 	}
 }
 
@@ -1322,8 +1404,8 @@ static void test_generated_clips(void)
 	 * Regression guards a little below what the detector achieves today
 	 * (the issue's targets, F1 >= 0.95 and 90 % exact counts, are printed
 	 * above as met or NOT met).  Held-out half at SNR >= 0 dB: precision
-	 * 0.942, recall 0.909, F1 0.926, exact 25 % (5 of its 20 clips; the
-	 * guard keeps a clip of margin); >= 10 dB: F1 0.937;
+	 * 0.939, recall 0.906, F1 0.922, exact 30 % (6 of its 20 clips; the
+	 * guard keeps two clips of margin); >= 10 dB: F1 0.930;
 	 * development half F1 0.933 (the gunshot models were fitted on 400
 	 * of its clips and 800 training clips: gen_training_clips()).
 	 */
@@ -1344,6 +1426,7 @@ static void test_generated_clips(void)
 	}
 	test_phone_band(&h0);
 	test_reencoded(&h0);
+	test_noise_floor(&h0);
 	test_unseen_weapons();
 	test_unseen_cube2();
 	if (getenv("TG_SHOTS_TRAIN") && strcmp(getenv("TG_SHOTS_TRAIN"), "1") == 0)
