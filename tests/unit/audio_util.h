@@ -164,8 +164,9 @@ static inline double tg_test_gauss(uint64_t *s)
  * sum of seven white noises low-passed (one pole, unit gain at 0 Hz) at
  * corners a factor 4 apart from 20 Hz, each weighted by its corner's
  * inverse square root (each then holds its share of 1/f below its
- * corner): the sum falls 3 dB an octave from 20 Hz to the top.
- * Returns 0, or -1 out of memory.
+ * corner): the sum falls about 3 dB an octave (within 1 dB from 40 Hz
+ * to 4 kHz; at 24 kHz the two corners past Nyquist are white, so the top
+ * octave is 2 dB flatter).  Returns 0, or -1 out of memory.
  */
 static inline int tg_test_add_floor(float *x, size_t n, int rate, double rms, int pink,
 				    uint64_t seed)
