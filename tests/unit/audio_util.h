@@ -166,41 +166,42 @@ static inline double tg_test_gauss(uint64_t *s)
  * inverse square root (each then holds its share of 1/f below its
  * corner): the sum falls about 3 dB an octave (within 1 dB from 40 Hz
  * to 4 kHz; at 24 kHz the two corners past Nyquist are white, so the top
- * octave is 2 dB flatter).  Returns 0, or -1 out of memory.
+ * octave is 2 dB flatter).  The noise is drawn twice from the same seed,
+ * once to measure its level and once to add it at rms exactly.
  */
-static inline int tg_test_add_floor(float *x, size_t n, int rate, double rms, int pink,
-				    uint64_t seed)
+static inline void tg_test_add_floor(float *x, size_t n, int rate, double rms, int pink,
+				     uint64_t seed)
 {
 	enum { POLES = 7 };
-	double a[POLES], w[POLES], y[POLES] = { 0 }, e = 0.0, g;
-	float *v = malloc(n * sizeof(float));
-	size_t i;
+	double a[POLES], w[POLES], e = 0.0, g = 0.0;
 	int k;
 
-	if (!v)
-		return -1;
 	for (k = 0; k < POLES; k++) {
 		double fc = 20.0 * pow(4.0, k);
 		a[k] = exp(-6.283185307179586 * fc / rate);
 		w[k] = 1.0 / sqrt(fc);
 	}
-	for (i = 0; i < n; i++) {
-		double u = 0.0;
-		if (!pink)
-			u = tg_test_gauss(&seed);
-		else
-			for (k = 0; k < POLES; k++) {
-				y[k] = a[k] * y[k] + (1.0 - a[k]) * tg_test_gauss(&seed);
-				u += w[k] * y[k];
-			}
-		v[i] = (float)u;
-		e += u * u;
+	for (int pass = 0; pass < 2; pass++) {
+		double y[POLES] = { 0 };
+		uint64_t s = seed;
+
+		for (size_t i = 0; i < n; i++) {
+			double u = 0.0;
+
+			if (!pink)
+				u = tg_test_gauss(&s);
+			else
+				for (k = 0; k < POLES; k++) {
+					y[k] = a[k] * y[k] + (1.0 - a[k]) * tg_test_gauss(&s);
+					u += w[k] * y[k];
+				}
+			if (pass == 0)
+				e += u * u;
+			else
+				x[i] += (float)g * (float)u;   /* as the fit's clips were made */
+		}
+		g = e > 0.0 ? rms / sqrt(e / (double)n) : 0.0;
 	}
-	g = e > 0.0 ? rms / sqrt(e / (double)n) : 0.0;
-	for (i = 0; i < n; i++)
-		x[i] += (float)g * v[i];
-	free(v);
-	return 0;
 }
 
 /* Add src (ns samples) into dst (nd) at index at with gain g. */
