@@ -27,9 +27,10 @@
  * features are blurred by the shot before; with what the chain knows it
  * is told from a reflection (docs/audio.md, thirteenth round).  Since
  * version 23 it also judges every repeat the template takes (the bank
- * features then missing), and a repeat it all but rules out, mostly a
+ * features then missing), and a repeat it rules out, mostly a
  * reflection or a later part of the shot's own sound matched weakly, is
- * not a shot (eighteenth round).
+ * not a shot (eighteenth round; the line since version 26: twenty-second
+ * round).
  */
 #ifndef TG_AUDIO_SHOTMODEL_H
 #define TG_AUDIO_SHOTMODEL_H

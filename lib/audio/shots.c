@@ -297,7 +297,7 @@ static float chain_judge(const struct tg_shots *s, struct tg_shot_event *e, int6
  * by the in-chain test; ncc and gain, its correlation and level).  The
  * chain model judges it with what the chain knows of it (the bank is not
  * looked in: the template took it), and it is a shot of the burst, timed
- * at its match (returned), unless the model all but rules it out and it
+ * at its match (returned), unless the model rules it out and it
  * does not stand out as a gunshot of its own; then it is an echo (-1).
  * What the model turns down is mostly a reflection or a later part of
  * the shot's own sound that the template matches weakly.
