@@ -77,9 +77,9 @@
  *      energy above 2 kHz.  A repeat (scanned or tested) also needs its own
  *      score above -6: the match alone does not make a shot of an event
  *      that nothing else says is a blast; and (since version 23) the chain
- *      model, below, must not rule it out (since version 26 at odds of 1
- *      in 2.7, before 1 in 20: a reflection, or a later part of the
- *      shot's own sound, matched weakly), unless it
+ *      model, below, must not rule it out (a reflection, or a later part
+ *      of the shot's own sound, matched weakly; the line: odds of 1 to
+ *      2.7 since version 26, 1 to 20 before), unless it
  *      stands out of the tail as a gunshot of its own.  A candidate that
  *      the chain's template rejects is tried against the bank (burst.h:
  *      the first shots of earlier chains, a weapon's other recordings and
@@ -138,13 +138,14 @@ enum tg_shot_basis {
 
 /* Inside a chain, a repeat (a match with the chain's first shot, found
  * by the scan or by the in-chain test) is a shot of the burst unless the
- * chain model rules it out: its log-odds at or below this, odds of 1 in
- * 2.7 (since version 26; -3 before).  The line stays under even odds:
- * the conformance clips' own burst shots (clipped, re-encoded, with
- * reflections) match their template as weakly as a generated reflection
- * does, and at 0 one of them (log-odds -0.1) and the two after it were
- * lost; at -1 every set keeps or gains (docs/audio.md, twenty-second
- * round). */
+ * chain model rules it out: its log-odds at or below this, odds of 1 to
+ * 2.7, a probability of 0.27 (since version 26; -3 before).  The line
+ * stays under even odds: the conformance clips' own burst shots
+ * (clipped, re-encoded, with reflections) match their template as
+ * weakly as a generated reflection does; at 0 one of them (log-odds
+ * -0.1) and the two after it were lost, at -0.5 the re-encoded clips
+ * lost a shot each; at -1 every set keeps or gains (docs/audio.md,
+ * twenty-second round). */
 #define TG_SHOT_REPEAT_MIN_CHAIN_LOGIT (-1.0f)
 
 /* Inside a chain, an event the model calls a gunshot by its own features

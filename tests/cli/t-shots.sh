@@ -126,7 +126,7 @@ PY
 	# what the chain model judged: a candidate no template took (all three
 	# features, 55-450 ms into a chain; a shot of basis chain above 0 or an
 	# echo) or a repeat (the bank not looked in: a shot above the repeat
-	# line, -3, or standing 6 dB out of the tail as a gunshot of its own,
+	# line, -1, or standing 6 dB out of the tail as a gunshot of its own,
 	# or an echo at or below it); its probability is the confidence (the
 	# JSON rounds the log-odds to 0.01: a margin of 0.005 at each line)
 	cat > judged.py <<'PY'
@@ -145,7 +145,7 @@ for e in judged:
     p = 1 / (1 + math.exp(-f["chain_logit"]))
     shot = e["class"] == "gunshot"
     ok = ok and e["class"] in ("gunshot", "echo")
-    line = -3 if f["bank_ncc"] is None else 0
+    line = -1 if f["bank_ncc"] is None else 0
     above = f["chain_logit"] > line - 0.005
     below = f["chain_logit"] <= line + 0.005
     if f["bank_ncc"] is None:
