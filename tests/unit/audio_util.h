@@ -200,7 +200,8 @@ static inline void tg_test_add_floor(float *x, size_t n, int rate, double rms, i
 			else
 				x[i] += (float)g * (float)u;   /* as the fit's clips were made */
 		}
-		g = e > 0.0 ? rms / sqrt(e / (double)n) : 0.0;
+		if (pass == 0)
+			g = e > 0.0 ? rms / sqrt(e / (double)n) : 0.0;
 	}
 }
 

@@ -476,7 +476,7 @@ static void test_conformance_clips(void)
 	/*
 	 * The same clips as an 8 kHz recording (a phone call, a radio
 	 * scanner): little above 4 kHz, where the shots stood out of the
-	 * speech.  A little below today's (F1 0.842, recall 0.824; 0.758 and
+	 * speech.  A little below today's (F1 0.846, recall 0.809; 0.758 and
 	 * 0.691 with the empty bands judged as silent).
 	 */
 	phone = run_conformance(cdir, c, n, &at_8khz);
@@ -530,7 +530,7 @@ static void test_conformance_clips(void)
 	opus = run_conformance(cdir, c, n, &opus32);
 	printf("Re-encoded as Opus at 32 kb/s against as they are (SNR >= 0 dB): F1 %.3f against %.3f\n",
 	       opus.hi0.f1, full.hi0.f1);
-	/* a little below today's (F1 0.790 and 0.794: the low-SNR singles
+	/* a little below today's (F1 0.793 and 0.794: the low-SNR singles
 	 * and the burst shots on the line are lost, docs/audio.md) */
 	CHECK(aac.hi0.f1 >= 0.77);
 	CHECK(opus.hi0.f1 >= 0.72);
@@ -1193,8 +1193,8 @@ static void score_other_weapons(const char *set, uint64_t seed, const struct ars
  */
 static void test_unseen_weapons(void)
 {
-	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.899,
-	 * recall 0.938, F1 0.918; >= 10 dB F1 0.921) */
+	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.902,
+	 * recall 0.938, F1 0.920; >= 10 dB F1 0.921) */
 	static const struct floors min = { 0.89, 0.88, 0.90, 0.90, 5 };
 
 	if (extract_packed(unseen_src, NUNSEEN, unseen_path, unseen_guns) == 0 &&
@@ -1213,8 +1213,8 @@ static void test_unseen_weapons(void)
  */
 static void test_unseen_cube2(void)
 {
-	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.915,
-	 * recall 0.850, F1 0.881; >= 10 dB F1 0.908; version 24, whose models
+	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.927,
+	 * recall 0.850, F1 0.887; >= 10 dB F1 0.915; version 24, whose models
 	 * knew no noise floor: 0.955, 0.879, 0.915 and 0.936, docs/audio.md,
 	 * twenty-first round) */
 	static const struct floors min = { 0.86, 0.89, 0.82, 0.88, 6 };
@@ -1244,8 +1244,8 @@ static void held_through(const char *set, const struct channel *ch, const char *
 static void test_phone_band(const struct summary *full)
 {
 	const struct baseline base = { "Phone band against full band", full };
-	/* a little below today's (24 clips: F1 0.860, precision 0.888, recall
-	 * 0.833, >= 10 dB F1 0.891, heard 5 of 5; version 12, with the bands
+	/* a little below today's (24 clips: F1 0.861, precision 0.895, recall
+	 * 0.829, >= 10 dB F1 0.895, heard 5 of 5; version 12, with the bands
 	 * above the edge judged as silent, F1 0.659, recall 0.578) */
 	static const struct floors min = { 0.84, 0.86, 0.79, 0.86, 3 };
 	struct reliability rl;
@@ -1254,7 +1254,9 @@ static void test_phone_band(const struct summary *full)
 	 * term; in this band two may be left out */
 	held_through("phone", &phone_band, "held-out half in the phone band", &base, &min, &rl);
 	/* the repeats the chain model turns down, most of them in the phone
-	 * band, are mostly not shots (24 clips: 2 of 2; 200 clips: 21 of 21) */
+	 * band, are mostly not shots (24 clips: 5 of 6; 200 clips: 71 of 81,
+	 * since version 26 turned down at odds of 1 to 2.7; 21 of 21 at 1 to
+	 * 20) */
 	CHECK(rl.down_n >= 1 && rl.down_ok * 2 >= rl.down_n);
 }
 
@@ -1320,9 +1322,9 @@ static void test_reencode_timing(void)
 static void test_reencoded(const struct summary *full)
 {
 	const struct baseline base = { "Re-encoded against as mixed", full };
-	/* a little below today's (24 clips: F1 0.892, precision 0.904,
-	 * recall 0.882, >= 10 dB F1 0.896, heard 2 of 2; as mixed 0.922,
-	 * 0.939, 0.906) */
+	/* a little below today's (24 clips: F1 0.893, precision 0.913,
+	 * recall 0.875, >= 10 dB F1 0.900, heard 2 of 2; as mixed 0.920,
+	 * 0.938, 0.902) */
 	static const struct floors min = { 0.88, 0.88, 0.87, 0.87, 1 };
 	struct reliability rl;
 
@@ -1344,8 +1346,8 @@ static void test_reencoded(const struct summary *full)
 static void test_noise_floor(const struct summary *full)
 {
 	const struct baseline base = { "Over a noise floor against as mixed", full };
-	/* a little below today's (24 clips: F1 0.867, precision 0.935,
-	 * recall 0.808, >= 10 dB F1 0.930, heard 4 of 6; version 24's models,
+	/* a little below today's (24 clips: F1 0.868, precision 0.943,
+	 * recall 0.805, >= 10 dB F1 0.934, heard 4 of 6; version 24's models,
 	 * 200 clips: 0.870 against 0.919 as mixed) */
 	static const struct floors min = { 0.84, 0.91, 0.78, 0.90, 2 };
 	struct reliability rl;
@@ -1407,9 +1409,9 @@ static void test_generated_clips(void)
 	 * Regression guards a little below what the detector achieves today
 	 * (the issue's targets, F1 >= 0.95 and 90 % exact counts, are printed
 	 * above as met or NOT met).  Held-out half at SNR >= 0 dB: precision
-	 * 0.939, recall 0.906, F1 0.922, exact 30 % (6 of its 20 clips; the
-	 * guard keeps two clips of margin); >= 10 dB: F1 0.930;
-	 * development half F1 0.933 (the gunshot models were fitted on 400
+	 * 0.938, recall 0.902, F1 0.920, exact 25 % (5 of its 20 clips; the
+	 * guard keeps a clip of margin); >= 10 dB: F1 0.930;
+	 * development half F1 0.938 (the gunshot models were fitted on 400
 	 * of its clips and 800 training clips: gen_training_clips()).
 	 */
 	CHECK(h0.f1 >= 0.90);
