@@ -22,6 +22,7 @@ int tg_burst_init(struct tg_burst *b, int rate, size_t window_cap)
 	b->scan_until = INT64_MIN / 2;
 	b->ncc_cap = window_cap;
 	b->bank_current = -1;
+	b->fresh = -1;
 	for (v = 0; v < TG_BURST_VIEWS; v++) {
 		ok &= (b->view[v].tmpl = calloc((size_t)b->tmpl_len, sizeof(float))) != NULL;
 		for (int k = 0; k < TG_BURST_BANK; k++)
@@ -328,6 +329,37 @@ void tg_burst_bank_fired(struct tg_burst *b, int entry)
 		b->bank_used[entry] = ++b->bank_clock;
 }
 
+static void copy_views(const struct tg_burst *b, struct tg_burst_view *dst,
+		       const struct tg_burst_view *src)
+{
+	for (int v = 0; v < TG_BURST_VIEWS; v++) {
+		memcpy(dst[v].filt, src[v].filt, sizeof(dst[v].filt));
+		dst[v].order = src[v].order;
+		memcpy(dst[v].tmpl, src[v].tmpl, (size_t)b->tmpl_len * sizeof(float));
+		dst[v].tt = src[v].tt;
+	}
+}
+
+float tg_burst_entry_match(const struct tg_burst *b, int k, const float *x, int64_t x0, int64_t x1,
+			   int64_t onset, double chain_tt, float *gain_db, int64_t *at)
+{
+	float to_chain = chain_tt > 0.0 ? (float)(10.0 * log10(b->bank[k][0].tt / chain_tt)) : 0.0f;
+
+	const int64_t reach = b->rate / 50;
+	float ncc;
+
+	*gain_db = -120.0f;
+	*at = onset;
+	if (k < 0 || k >= b->nbank || !(b->bank[k][0].tt > 0.0))
+		return 0.0f;
+	/* the first difference only: the view the bank's matches mostly come
+	 * from, at half the cost (every kept event meets every new recording) */
+	ncc = best_lag(b, &b->bank[k][0], x, x0, x1, onset - reach, onset + reach + 1,
+		       TG_BURST_GAIN_DB - to_chain, gain_db, at);
+	*gain_db += to_chain;
+	return ncc;
+}
+
 /*
  * The chain just started at onset: its views join the bank, unless an
  * entry matches its first shot as only the same recording does (then that
@@ -344,6 +376,8 @@ static void bank_add(struct tg_burst *b, const float *work, int64_t w0, int64_t 
 		if (match_near(b, b->bank[k], work, w0, w1, onset, 0.0f, 0, &g, &a) >= TG_BURST_SAME_NCC) {
 			b->bank_current = k;
 			b->bank_used[k] = ++b->bank_clock;
+			if (confirmed && !b->bank_confirmed[k])
+				b->fresh = k;
 			b->bank_confirmed[k] |= confirmed;
 			return;
 		}
@@ -353,17 +387,12 @@ static void bank_add(struct tg_burst *b, const float *work, int64_t w0, int64_t 
 		for (k = 1; k < TG_BURST_BANK; k++)
 			if (b->bank_used[k] < b->bank_used[slot])
 				slot = k;
-	for (int v = 0; v < TG_BURST_VIEWS; v++) {
-		struct tg_burst_view *d = &b->bank[slot][v];
-
-		memcpy(d->filt, b->view[v].filt, sizeof(d->filt));
-		d->order = b->view[v].order;
-		memcpy(d->tmpl, b->view[v].tmpl, (size_t)b->tmpl_len * sizeof(float));
-		d->tt = b->view[v].tt;
-	}
+	copy_views(b, b->bank[slot], b->view);
 	b->bank_current = slot;
 	b->bank_confirmed[slot] = confirmed;
 	b->bank_used[slot] = ++b->bank_clock;
+	if (confirmed)
+		b->fresh = slot;
 }
 
 /* a repeat joins b->rep, kept sorted and TG_BURST_MIN_MS apart */
@@ -561,6 +590,7 @@ void tg_burst_shot(struct tg_burst *b, const float *work, int64_t w0, int64_t w1
 	const int64_t reach = (int64_t)(TG_BURST_SCAN_MS * b->rate / 1000.0);
 	int64_t sfrom;
 
+	b->fresh = -1;
 	if (!tg_burst_within(b, onset)) {
 		/* a new chain: this shot's start is the template, in each view */
 		struct tg_burst_view *v = b->view;

@@ -79,6 +79,8 @@ struct tg_burst {
 	uint64_t bank_used[TG_BURST_BANK], bank_clock;
 	unsigned char bank_confirmed[TG_BURST_BANK]; /* it led a chain as a confirmed shot */
 	int nbank, bank_current;
+	int fresh;                 /* the entry the latest shot made a confirmed recording
+	                            * the bank did not hold as one (-1: none), for looking back */
 	float *ncc;                /* one scan's correlation, per lag (and a scratch copy) */
 	float *dwork;              /* the scanned window through a view's filter */
 	size_t ncc_cap;
@@ -115,6 +117,13 @@ float tg_burst_match(const struct tg_burst *b, const float *work, int64_t w0, in
 float tg_burst_bank_match(const struct tg_burst *b, const float *work, int64_t w0, int64_t w1,
 			  int64_t onset, int confirmed_only, float *gain_db, int64_t *at, int *entry);
 void tg_burst_bank_fired(struct tg_burst *b, int entry);
+
+/* Bank entry k's match near onset in x[x0, x1) (+-20 ms, both views), at a
+ * chain's level (chain_tt: the energy of that chain's first shot's first
+ * difference; 0: the entry's own level): looking back, an event kept from
+ * before entry k was heard, matched against it. */
+float tg_burst_entry_match(const struct tg_burst *b, int k, const float *x, int64_t x0, int64_t x1,
+			   int64_t onset, double chain_tt, float *gain_db, int64_t *at);
 
 /* The repeat nearest to onset within `near` samples, or -1; and dropping one. */
 int tg_burst_nearest(const struct tg_burst *b, int64_t onset, int64_t near);

@@ -92,7 +92,20 @@
  *      (shotmodel.h: its features, its matches with the template and the
  *      bank and their levels, the time since that shot) says a further
  *      shot is likelier than not (another recording of the weapon, which
- *      no template matches).  Gunshots <= 200 ms apart form a burst;
+ *      no template matches).  Looking back (since version 27): the
+ *      recordings heard as confirmed shots are kept to the end, and so is
+ *      every event one of them might still make a shot (an in-chain
+ *      candidate the bank and the chain model turned down, an impulse the
+ *      heard-before test could take); at the end each is matched against
+ *      the recordings first heard as confirmed shots after it (a
+ *      weapon's other recording may lead a burst only later; those heard
+ *      before were tried when it was decided) as the bank's test asks
+ *      (>= 0.6 at the chain's level then, or at the recording's own
+ *      before any chain; an impulse at >= 0.7), and a match is a shot
+ *      (a repeat, or heard)
+ *      unless another gunshot lies within 55 ms: the whole recording says
+ *      which recordings are the weapon's, not only what came before.
+ *      Gunshots <= 200 ms apart form a burst;
  *   6. confidence: the gunshot model's probability (fitted on generated
  *      clips; for what the chain model judged, its further shots, the
  *      repeats and what it turned down, its probability), or for a repeat
@@ -122,10 +135,12 @@ enum tg_shot_class {
  * own, or inferred from the burst it belongs to). */
 enum tg_shot_basis {
 	TG_SHOT_BY_OWN = 0, /* its own features (the model, shotmodel.h), or not a gunshot */
-	TG_SHOT_BY_REPEAT,    /* it repeats the burst's first shot (template match) */
+	TG_SHOT_BY_REPEAT,    /* it repeats the burst's first shot (template match) or
+	                       * another burst's (the bank, or looking back) */
 	TG_SHOT_BY_RHYTHM,    /* a weaker repeat, at a gap of the burst's rhythm */
 	TG_SHOT_BY_CHAIN,     /* inside a burst, taken by no template: the chain model */
-	TG_SHOT_BY_HEARD,     /* outside every burst, a recording already heard as a shot */
+	TG_SHOT_BY_HEARD,     /* outside every burst, a recording heard as a shot elsewhere
+	                       * in the recording (before it, or after it: looking back) */
 	TG_SHOT_BY_COUNT      /* how many bases there are (not a basis) */
 };
 
