@@ -259,16 +259,29 @@ static void take_onset(struct tg_shots *s, int64_t at)
 	s->taken[s->ntaken++ % 16] = at;
 }
 
+/* arr (n elements of size elem, room for *cap) with room for one more:
+ * itself, or moved to twice the room (first when it has none); NULL when
+ * out of memory (arr and *cap are then as they were). */
+static void *with_room(void *arr, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	size_t nc = *cap ? *cap * 2 : first;
+	void *na;
+
+	if (n < *cap)
+		return arr;
+	na = realloc(arr, nc * elem);
+	if (na)
+		*cap = nc;
+	return na;
+}
+
 static int push_event(struct tg_shots *s, const struct tg_shot_event *e)
 {
-	if (s->nev == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 64;
-		struct tg_shot_event *ne = realloc(s->ev, nc * sizeof(*ne));
-		if (!ne)
-			return tg_error(TG_ENOMEM, "shots: out of memory");
-		s->ev = ne;
-		s->cap = nc;
-	}
+	struct tg_shot_event *ev = with_room(s->ev, &s->cap, s->nev, sizeof(*ev), 64);
+
+	if (!ev)
+		return tg_error(TG_ENOMEM, "shots: out of memory");
+	s->ev = ev;
 	s->ev[s->nev++] = *e;
 	return 0;
 }
@@ -302,14 +315,10 @@ static int retro_save(struct tg_shots *s, int64_t onset, int64_t w0, int64_t w1,
 	retro_forget(s, onset);
 	if (s->retro_kept == RETRO_MAX)
 		return 0;
-	if (s->nretro == s->retro_cap) {
-		size_t nc = s->retro_cap ? s->retro_cap * 2 : 16;
-		struct retro *nr = realloc(s->retro, nc * sizeof(*nr));
-		if (!nr)
-			return tg_error(TG_ENOMEM, "shots: out of memory");
-		s->retro = nr;
-		s->retro_cap = nc;
-	}
+	r = with_room(s->retro, &s->retro_cap, s->nretro, sizeof(*r), 16);
+	if (!r)
+		return tg_error(TG_ENOMEM, "shots: out of memory");
+	s->retro = r;
 	if (x0 < w0)
 		x0 = w0;
 	if (x1 > w1)
