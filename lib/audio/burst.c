@@ -343,17 +343,16 @@ static void copy_views(const struct tg_burst *b, struct tg_burst_view *dst,
 float tg_burst_entry_match(const struct tg_burst *b, int k, const float *x, int64_t x0, int64_t x1,
 			   int64_t onset, double chain_tt, float *gain_db, int64_t *at)
 {
-	float to_chain = chain_tt > 0.0 ? (float)(10.0 * log10(b->bank[k][0].tt / chain_tt)) : 0.0f;
-
 	const int64_t reach = b->rate / 50;
-	float ncc;
+	float to_chain, ncc;
 
 	*gain_db = -120.0f;
 	*at = onset;
 	if (k < 0 || k >= b->nbank || !(b->bank[k][0].tt > 0.0))
 		return 0.0f;
-	/* the first difference only: the view the bank's matches mostly come
-	 * from, at half the cost (every kept event meets every new recording) */
+	to_chain = chain_tt > 0.0 ? (float)(10.0 * log10(b->bank[k][0].tt / chain_tt)) : 0.0f;
+	/* the first difference only, at half the cost: every kept event meets
+	 * every newly confirmed recording (both views took as many shots) */
 	ncc = best_lag(b, &b->bank[k][0], x, x0, x1, onset - reach, onset + reach + 1,
 		       TG_BURST_GAIN_DB - to_chain, gain_db, at);
 	*gain_db += to_chain;

@@ -118,7 +118,8 @@ float tg_burst_bank_match(const struct tg_burst *b, const float *work, int64_t w
 			  int64_t onset, int confirmed_only, float *gain_db, int64_t *at, int *entry);
 void tg_burst_bank_fired(struct tg_burst *b, int entry);
 
-/* Bank entry k's match near onset in x[x0, x1) (+-20 ms, both views), at a
+/* Bank entry k's match near onset in x[x0, x1) (+-20 ms, by the first
+ * difference alone), at a
  * chain's level (chain_tt: the energy of that chain's first shot's first
  * difference; 0: the entry's own level): looking back, an event kept from
  * before entry k was heard, matched against it. */

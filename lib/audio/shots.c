@@ -60,9 +60,9 @@ struct anchor {
 #define RETRO_HORIZON_S 20.0
 #define RETRO_MAX 2048
 /* looking back, a single impulse is heard at this match, not the bank's
- * 0.6: at 0.6 the impulses it took were right 57 % of the time on the
- * held-out half (13 of 23, 200 clips), at 0.7 the set gains as much
- * (docs/audio.md, twenty-third round) */
+ * 0.6: at 0.6 the impulses it took were right 13 times in 23 on the
+ * held-out half (200 clips), at 0.7 the half gains as much with its heard
+ * shots right 48 times in 60 (docs/audio.md, twenty-third round) */
 #define RETRO_HEARD_NCC 0.7f
 struct retro {
 	size_t ev;                 /* the event's index (before the events are sorted) */
@@ -70,8 +70,8 @@ struct retro {
 	int64_t last;              /* the chain's latest shot then (INT64_MIN/2: none) */
 	double chain_tt;           /* the chain's first shot's energy then (0: none) */
 	int in_chain;
-	int64_t x0, x1;            /* the samples kept, [x0, x1) (NULL once past the horizon) */
-	float *x;
+	int64_t x0, x1;            /* the samples kept, [x0, x1) */
+	float *x;                  /* ... (NULL once past the horizon) */
 	float best, best_gain;     /* its best match with a recording heard since */
 	int64_t best_at;
 };
@@ -650,11 +650,11 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 	 * and the model's odds, so it is measured only where it can change a
 	 * decision: an event the score or the model calls a gunshot, a
 	 * candidate repeat inside a chain, or one the heard-before test may
-	 * take once a shot has been heard) */
+	 * take, now or, looking back, once a shot has been heard) */
 	e.score = tg_shot_score(&e);
 	e.logit = tg_shot_model_logit(&e);
 	if (e.score > 0.0f || e.logit > 0.0f || tg_burst_within(&s->chain, onset) ||
-	    may_be_heard(s, &e)) {
+	    e.logit > TG_SHOT_HEARD_MIN_LOGIT) {
 		e.harmonicity = tg_shot_periodicity(&win, onset);
 		e.score = tg_shot_score(&e);
 		e.logit = tg_shot_model_logit(&e);
@@ -1027,17 +1027,27 @@ static void retro_decide(struct tg_shots *s)
 
 	for (size_t i = 0; i < s->nretro; i++) {
 		const struct retro *r = &s->retro[i];
-		struct tg_shot_event *e = &s->ev[r->ev];
+		struct tg_shot_event *e;
 		int clash = 0;
-		double t;
+		double t, moved;
 
-		if (r->best < (r->in_chain ? TG_BURST_BANK_NCC : RETRO_HEARD_NCC) || r->ev >= s->nev ||
-		    e->cls != (r->in_chain ? TG_SHOT_ECHO : TG_SHOT_IMPULSE))
+		if (r->best < (r->in_chain ? TG_BURST_BANK_NCC : RETRO_HEARD_NCC) || r->ev >= s->nev)
 			continue;
-		t = e->time_s + (double)(r->best_at - r->onset) / s->rate;
-		for (size_t j = 0; j < s->nev && !clash; j++)
-			clash = j != r->ev && s->ev[j].cls == TG_SHOT_GUNSHOT &&
-				fabs(s->ev[j].time_s - t) * s->rate < (double)min_gap;
+		e = &s->ev[r->ev];
+		if (e->cls != (r->in_chain ? TG_SHOT_ECHO : TG_SHOT_IMPULSE))
+			continue;
+		moved = (double)(r->best_at - r->onset) / s->rate;
+		t = e->time_s + moved;
+		/* not within a burst's least interval of another gunshot, and a
+		 * heard shot not moved onto another event (that one it is, as
+		 * the heard-before test has it) */
+		for (size_t j = 0; j < s->nev && !clash; j++) {
+			double d = fabs(s->ev[j].time_s - t) * s->rate;
+
+			clash = j != r->ev && ((s->ev[j].cls == TG_SHOT_GUNSHOT && d < (double)min_gap) ||
+					       (!r->in_chain && fabs(moved) * s->rate >= (double)same_onset(s) &&
+						d < (double)same_onset(s)));
+		}
 		if (clash)
 			continue;
 		/* as the bank's test would have taken it: on the match, not

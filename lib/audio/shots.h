@@ -92,19 +92,20 @@
  *      (shotmodel.h: its features, its matches with the template and the
  *      bank and their levels, the time since that shot) says a further
  *      shot is likelier than not (another recording of the weapon, which
- *      no template matches).  Looking back (since version 27): the
- *      recordings heard as confirmed shots are kept to the end, and so is
- *      every event one of them might still make a shot (an in-chain
- *      candidate the bank and the chain model turned down, an impulse the
- *      heard-before test could take); at the end each is matched against
- *      the recordings first heard as confirmed shots after it (a
- *      weapon's other recording may lead a burst only later; those heard
- *      before were tried when it was decided) as the bank's test asks
- *      (>= 0.6 at the chain's level then, or at the recording's own
- *      before any chain; an impulse at >= 0.7), and a match is a shot
- *      (a repeat, or heard)
- *      unless another gunshot lies within 55 ms: the whole recording says
- *      which recordings are the weapon's, not only what came before.
+ *      no template matches).  Looking back (since version 27): an event
+ *      a recording heard later might still make a shot (an in-chain
+ *      candidate the bank and the chain model turned down, the model's
+ *      log-odds above -3; an impulse the heard-before test could take) is
+ *      kept for 20 s with the samples around it; each recording newly
+ *      confirmed as a chain's first shot in that time (a weapon's other
+ *      recording may lead a burst only after the shots of it that came
+ *      first) is matched against those kept, +-20 ms by the first
+ *      difference, at the level of the chain the event was in, or of the
+ *      latest one, or before any chain at the recording's own; at the end
+ *      a match >= 0.6 (an impulse's >= 0.7) makes a shot (a repeat, or
+ *      heard), unless another gunshot lies within 55 ms (or a heard one
+ *      would move onto another event): the stretch of fire around an
+ *      event, not only what came before it, says whose it is.
  *      Gunshots <= 200 ms apart form a burst;
  *   6. confidence: the gunshot model's probability (fitted on generated
  *      clips; for what the chain model judged, its further shots, the

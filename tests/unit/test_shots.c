@@ -459,8 +459,9 @@ static void test_conformance_clips(void)
 	CHECK(n > 0);
 	full = run_conformance(cdir, c, n, &as_they_are);
 	/* regression guards (today's level, not the targets): at SNR >= 0 dB
-	 * precision 0.908, recall 0.868, F1 0.887, exact 4/9 clips; at >= 10 dB
-	 * F1 0.947; matched onsets within 20 ms.  Some of the conformance
+	 * precision 0.909, recall 0.882, F1 0.896, exact 5/9 clips; at >= 10 dB
+	 * F1 0.958; matched onsets within 20 ms (version 26: 0.908, 0.868,
+	 * 0.887, 4/9 and 0.947).  Some of the conformance
 	 * clips' shots and snares sit on the line, and each refit of the
 	 * models moves one or two of them (0.855-0.892 in version 21's,
 	 * 0.850-0.873 in version 22's; exact 5/9 in version 21; version 25's,
@@ -476,7 +477,7 @@ static void test_conformance_clips(void)
 	/*
 	 * The same clips as an 8 kHz recording (a phone call, a radio
 	 * scanner): little above 4 kHz, where the shots stood out of the
-	 * speech.  A little below today's (F1 0.846, recall 0.809; 0.758 and
+	 * speech.  A little below today's (F1 0.855, recall 0.824; 0.758 and
 	 * 0.691 with the empty bands judged as silent).
 	 */
 	phone = run_conformance(cdir, c, n, &at_8khz);
@@ -530,7 +531,7 @@ static void test_conformance_clips(void)
 	opus = run_conformance(cdir, c, n, &opus32);
 	printf("Re-encoded as Opus at 32 kb/s against as they are (SNR >= 0 dB): F1 %.3f against %.3f\n",
 	       opus.hi0.f1, full.hi0.f1);
-	/* a little below today's (F1 0.793 and 0.794: the low-SNR singles
+	/* a little below today's (F1 0.793 and 0.803: the low-SNR singles
 	 * and the burst shots on the line are lost, docs/audio.md) */
 	CHECK(aac.hi0.f1 >= 0.77);
 	CHECK(opus.hi0.f1 >= 0.72);
@@ -916,9 +917,11 @@ static void rel_print(const struct reliability *rl, const char *title)
 	       "%d of them not a shot\n", rl->down_n, rl->down_ok);
 }
 
-/* Shots taken as a recording heard before: some, and two in three right or
- * more (24 clips, every SNR: held 5 of 5, unseen 9 of 10, Cube 2 9 of 10;
- * on 200 clips 85-97 % are right) */
+/* Shots taken as a recording heard before (or, looking back, heard within
+ * 20 s after): some, and two in three right or more (24 clips, every SNR:
+ * held 7 of 7, unseen 8 of 12, Cube 2 15 of 20; on 200 clips 74-92 % are
+ * right; before looking back, version 26, held 5 of 5, unseen 9 of 10,
+ * Cube 2 9 of 10, 85-97 %) */
 static void check_heard(const struct reliability *rl, int least)
 {
 	CHECK(rl->by_n[TG_SHOT_BY_HEARD] >= least);
@@ -935,15 +938,20 @@ static void check_heard(const struct reliability *rl, int least)
  * or rhythm above the repeat line or standing out of the tail, an echo
  * at or below it); what it judged has its probability as the confidence.
  * A repeat it did not judge came through the bank (a match >= 0.6, also
- * looking back).  A heard shot needs a shot decided otherwise somewhere
- * in the recording (before it, or since version 27 after it).
+ * looking back).  A heard shot needs a shot decided otherwise before it
+ * (or, since version 27, at most 20 s after it: looking back).
  */
 static int events_consistent(const struct tg_shots_result *r)
 {
-	int vouched = 0;   /* a shot decided by more than a match with a recording held */
+	/* the first shot decided by more than a match with a recording held:
+	 * a heard shot comes after it, or at most 20 s before it (looking
+	 * back keeps an event that long) */
+	double vouched = INFINITY;
 
 	for (size_t k = 0; k < r->n_events; k++)
-		vouched |= r->events[k].cls == TG_SHOT_GUNSHOT && r->events[k].basis != TG_SHOT_BY_HEARD;
+		if (r->events[k].cls == TG_SHOT_GUNSHOT && r->events[k].basis != TG_SHOT_BY_HEARD &&
+		    r->events[k].time_s < vouched)
+			vouched = r->events[k].time_s;
 	for (size_t k = 0; k < r->n_events; k++) {
 		const struct tg_shot_event *e = &r->events[k];
 		int judged = !isnan(e->chain_logit);
@@ -980,8 +988,8 @@ static int events_consistent(const struct tg_shots_result *r)
 		/* heard: a match at the bank's line that the model does not take
 		 * but does not all but rule out */
 		if (e->basis == TG_SHOT_BY_HEARD &&
-		    !(vouched && e->repeat_ncc >= TG_BURST_BANK_NCC && e->logit > TG_SHOT_HEARD_MIN_LOGIT &&
-		      e->logit <= 0.0f))
+		    !(vouched <= e->time_s + 20.1 && e->repeat_ncc >= TG_BURST_BANK_NCC &&
+		      e->logit > TG_SHOT_HEARD_MIN_LOGIT && e->logit <= 0.0f))
 			return 0;
 	}
 	return 1;
@@ -1195,8 +1203,9 @@ static void score_other_weapons(const char *set, uint64_t seed, const struct ars
  */
 static void test_unseen_weapons(void)
 {
-	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.902,
-	 * recall 0.938, F1 0.920; >= 10 dB F1 0.921) */
+	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.893,
+	 * recall 0.942, F1 0.917; >= 10 dB F1 0.920; heard 8 of 12 right,
+	 * check_heard()'s line of two in three exactly) */
 	static const struct floors min = { 0.89, 0.88, 0.90, 0.90, 5 };
 
 	if (extract_packed(unseen_src, NUNSEEN, unseen_path, unseen_guns) == 0 &&
@@ -1215,8 +1224,8 @@ static void test_unseen_weapons(void)
  */
 static void test_unseen_cube2(void)
 {
-	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.927,
-	 * recall 0.850, F1 0.887; >= 10 dB F1 0.915; version 24, whose models
+	/* a little below today's (24 clips, SNR >= 0 dB: precision 0.925,
+	 * recall 0.871, F1 0.897; >= 10 dB F1 0.920; version 24, whose models
 	 * knew no noise floor: 0.955, 0.879, 0.915 and 0.936, docs/audio.md,
 	 * twenty-first round) */
 	static const struct floors min = { 0.86, 0.89, 0.82, 0.88, 6 };
@@ -1246,8 +1255,8 @@ static void held_through(const char *set, const struct channel *ch, const char *
 static void test_phone_band(const struct summary *full)
 {
 	const struct baseline base = { "Phone band against full band", full };
-	/* a little below today's (24 clips: F1 0.861, precision 0.895, recall
-	 * 0.829, >= 10 dB F1 0.895, heard 5 of 5; version 12, with the bands
+	/* a little below today's (24 clips: F1 0.869, precision 0.893, recall
+	 * 0.847, >= 10 dB F1 0.898, heard 11 of 12; version 12, with the bands
 	 * above the edge judged as silent, F1 0.659, recall 0.578) */
 	static const struct floors min = { 0.84, 0.86, 0.79, 0.86, 3 };
 	struct reliability rl;
@@ -1324,9 +1333,9 @@ static void test_reencode_timing(void)
 static void test_reencoded(const struct summary *full)
 {
 	const struct baseline base = { "Re-encoded against as mixed", full };
-	/* a little below today's (24 clips: F1 0.893, precision 0.913,
-	 * recall 0.875, >= 10 dB F1 0.900, heard 2 of 2; as mixed 0.920,
-	 * 0.938, 0.902) */
+	/* a little below today's (24 clips: F1 0.897, precision 0.913,
+	 * recall 0.882, >= 10 dB F1 0.905, heard 5 of 5; as mixed 0.924,
+	 * 0.939, 0.909) */
 	static const struct floors min = { 0.88, 0.88, 0.87, 0.87, 1 };
 	struct reliability rl;
 
@@ -1348,8 +1357,8 @@ static void test_reencoded(const struct summary *full)
 static void test_noise_floor(const struct summary *full)
 {
 	const struct baseline base = { "Over a noise floor against as mixed", full };
-	/* a little below today's (24 clips: F1 0.868, precision 0.943,
-	 * recall 0.805, >= 10 dB F1 0.934, heard 4 of 6; version 24's models,
+	/* a little below today's (24 clips: F1 0.871, precision 0.940,
+	 * recall 0.812, >= 10 dB F1 0.937, heard 6 of 8; version 24's models,
 	 * 200 clips: 0.870 against 0.919 as mixed) */
 	static const struct floors min = { 0.84, 0.91, 0.78, 0.90, 2 };
 	struct reliability rl;
@@ -1411,9 +1420,9 @@ static void test_generated_clips(void)
 	 * Regression guards a little below what the detector achieves today
 	 * (the issue's targets, F1 >= 0.95 and 90 % exact counts, are printed
 	 * above as met or NOT met).  Held-out half at SNR >= 0 dB: precision
-	 * 0.938, recall 0.902, F1 0.920, exact 25 % (5 of its 20 clips; the
-	 * guard keeps a clip of margin); >= 10 dB: F1 0.930;
-	 * development half F1 0.938 (the gunshot models were fitted on 400
+	 * 0.939, recall 0.909, F1 0.924, exact 25 % (5 of its 20 clips; the
+	 * guard keeps a clip of margin); >= 10 dB: F1 0.932;
+	 * development half F1 0.939 (the gunshot models were fitted on 400
 	 * of its clips and 800 training clips: gen_training_clips()).
 	 */
 	CHECK(h0.f1 >= 0.90);
@@ -1549,6 +1558,9 @@ static void check_blocks(const float *x, size_t n, size_t block, double first_s,
 		CHECK_NEAR(q->score, p->score, 1e-6);
 		CHECK_NEAR(q->logit, p->logit, 1e-6);
 		CHECK_NEAR(q->width, p->width, 1e-6);
+		CHECK_INT(q->basis, p->basis);
+		CHECK_NEAR(q->repeat_ncc, p->repeat_ncc, 1e-6);
+		CHECK_NEAR(q->confidence, p->confidence, 1e-6);
 		CHECK(isnan(q->vhf_db) == isnan(p->vhf_db));
 		if (!isnan(p->vhf_db))
 			CHECK_NEAR(q->vhf_db, p->vhf_db, 1e-6);
@@ -2261,6 +2273,7 @@ static void test_heard_later(void)
 	struct tg_shots_result r;
 	float *x;
 	int k, doubted = 0, heard = 0;
+	size_t nev;
 	char odds[LEVELS * 8 + 1] = "";
 
 	if (access(snd[0].path, R_OK) != 0 || access(snd[1].path, R_OK) != 0) {
@@ -2289,9 +2302,12 @@ static void test_heard_later(void)
 			if (fabs(r.events[i].time_s - at) <= TOL && (!copy || r.events[i].cls == TG_SHOT_GUNSHOT))
 				copy = &r.events[i];
 		for (i = 0; i < r.n_events; i++)   /* no shot but the two */
-			CHECK(r.events[i].cls != TG_SHOT_GUNSHOT || r.events[i].time_s < 2.0 ||
+			CHECK(r.events[i].cls != TG_SHOT_GUNSHOT || fabs(r.events[i].time_s - at) <= TOL ||
 			      fabs(r.events[i].time_s - (at + 2.0)) <= TOL);
 		CHECK(r.n_shots >= 1);
+		/* what looking back decides does not depend on how the audio
+		 * came in blocks */
+		check_blocks(x, n, 997, -1.0, &nev);
 		if (copy) {
 			size_t used = strlen(odds);
 
