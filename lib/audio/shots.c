@@ -110,7 +110,6 @@ struct tg_shots {
 	struct retro *retro;
 	size_t nretro, retro_cap, retro_kept;
 	size_t retro_live;         /* the first kept event still within the horizon */
-	int retro_pending;         /* the event being decided went through the bank in vain */
 };
 
 static size_t pow2_at_least(size_t v)
@@ -382,6 +381,17 @@ static int lacks_hf(const struct tg_shot_event *e)
 	return !isnan(e->hf_db) && e->hf_db < REPEAT_MIN_HF_DB;
 }
 
+/* Could a recording heard later still make e a shot?  An echo the chain
+ * model judged with the bank looked in (its bank features are there only
+ * then: not a repeat of the template) and did not all but rule out, or an
+ * impulse the heard-before test could take. */
+static int may_look_back(const struct tg_shot_event *e)
+{
+	if (e->cls == TG_SHOT_ECHO)
+		return !isnan(e->bank_ncc) && e->chain_logit > TG_SHOT_HEARD_MIN_LOGIT;
+	return e->cls == TG_SHOT_IMPULSE && e->logit > TG_SHOT_HEARD_MIN_LOGIT && !lacks_hf(e);
+}
+
 /* An in-chain candidate is a shot of the burst, timed at its match (at): the new onset. */
 static int64_t take_repeat(struct tg_shots *s, struct tg_shot_event *e, int64_t at, float ncc,
 			   float gain)
@@ -480,7 +490,6 @@ static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int6
 	if (stands_out(e))
 		return onset;          /* a gunshot of its own, out of the tail */
 	if (e->score > REPEAT_MIN_SCORE) {
-		s->retro_pending = 1;
 		/* another recording heard before, at a shot's level (a weapon's
 		 * recorded variants do not match each other) */
 		int64_t bank_at;
@@ -491,10 +500,8 @@ static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int6
 			/* a recording heard before: the next shot, or the last
 			 * one's ringing when it lines up too close to it */
 			tg_burst_bank_fired(c, entry);
-			if (bank_at - c->last >= min_gap) {
-				s->retro_pending = 0;
+			if (bank_at - c->last >= min_gap)
 				return take_repeat(s, e, bank_at, bank_ncc, bank_gain);
-			}
 		} else if (onset - c->last >= min_gap) {
 			/* no template takes it, but what the chain knows may say
 			 * a further shot: another recording of the weapon, timed
@@ -505,7 +512,6 @@ static int64_t decide_in_chain(struct tg_shots *s, struct tg_shot_event *e, int6
 					tg_burst_drop(c, near);
 				onset = take_repeat(s, e, onset, ncc, gain);
 				e->basis = TG_SHOT_BY_CHAIN;
-				s->retro_pending = 0;
 				return onset;
 			}
 		}
@@ -738,13 +744,11 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 		if (s->chain.fresh >= 0)
 			retro_try(s, s->chain.fresh, onset);
 	}
-	if ((e.cls == TG_SHOT_ECHO && s->retro_pending && e.chain_logit > TG_SHOT_HEARD_MIN_LOGIT) ||
-	    (e.cls == TG_SHOT_IMPULSE && e.logit > TG_SHOT_HEARD_MIN_LOGIT && !lacks_hf(&e))) {
+	if (may_look_back(&e)) {
 		int ret = retro_save(s, onset, w0, w1, e.cls == TG_SHOT_ECHO);
 		if (ret < 0)
 			return ret;
 	}
-	s->retro_pending = 0;
 	return push_event(s, &e);
 }
 
