@@ -11,9 +11,24 @@
 #define SCAN_NCC 0.3f      /* least correlation of a repeat found by the scan */
 #define SCAN_CFAR 7.0f     /* ... and this many robust deviations above the scan's median */
 
+/* a view's template and its spectrum, zeroed; 0 when out of memory */
+static int alloc_view(const struct tg_burst *b, struct tg_burst_view *v)
+{
+	v->tmpl = calloc((size_t)b->tmpl_len, sizeof(float));
+	v->spec = calloc((size_t)tg_xcorr_spec_len(&b->xc), sizeof(float));
+	return v->tmpl && v->spec;
+}
+
+static void free_view(struct tg_burst_view *v)
+{
+	free(v->tmpl);
+	free(v->spec);
+	v->tmpl = v->spec = NULL;
+}
+
 int tg_burst_init(struct tg_burst *b, int rate, size_t window_cap)
 {
-	int v, ok = 1;
+	int v, rc, ok = 1;
 
 	memset(b, 0, sizeof(*b));
 	b->rate = rate;
@@ -23,10 +38,13 @@ int tg_burst_init(struct tg_burst *b, int rate, size_t window_cap)
 	b->ncc_cap = window_cap;
 	b->bank_current = -1;
 	b->fresh = -1;
+	/* one block of the correlator holds a whole match_near() */
+	if ((rc = tg_xcorr_init(&b->xc, b->tmpl_len, 2 * (rate / 50) + 1)) < 0)
+		return rc;
 	for (v = 0; v < TG_BURST_VIEWS; v++) {
-		ok &= (b->view[v].tmpl = calloc((size_t)b->tmpl_len, sizeof(float))) != NULL;
+		ok &= alloc_view(b, &b->view[v]);
 		for (int k = 0; k < TG_BURST_BANK; k++)
-			ok &= (b->bank[k][v].tmpl = calloc((size_t)b->tmpl_len, sizeof(float))) != NULL;
+			ok &= alloc_view(b, &b->bank[k][v]);
 	}
 	b->ncc = calloc(b->ncc_cap, sizeof(float));
 	b->dwork = calloc(window_cap, sizeof(float));
@@ -40,13 +58,11 @@ int tg_burst_init(struct tg_burst *b, int rate, size_t window_cap)
 void tg_burst_release(struct tg_burst *b)
 {
 	for (int v = 0; v < TG_BURST_VIEWS; v++) {
-		free(b->view[v].tmpl);
-		b->view[v].tmpl = NULL;
-		for (int k = 0; k < TG_BURST_BANK; k++) {
-			free(b->bank[k][v].tmpl);
-			b->bank[k][v].tmpl = NULL;
-		}
+		free_view(&b->view[v]);
+		for (int k = 0; k < TG_BURST_BANK; k++)
+			free_view(&b->bank[k][v]);
 	}
+	tg_xcorr_release(&b->xc);
 	free(b->ncc);
 	free(b->dwork);
 	b->ncc = b->dwork = NULL;
@@ -152,36 +168,22 @@ static double dot_template(const struct tg_burst_view *v, const float *y, int L)
 /*
  * The normalised correlation of the template with dy at lags [0, nl)
  * (dy holds nl + L samples), into ncc: the matched filter both the scan
- * and the in-chain test use.
+ * and the in-chain test use.  The dot products come from the FFT
+ * correlator (a scan is ~4 M multiply-adds done directly), the window's
+ * energy from a running sum.
  */
-static void correlate_lags(const struct tg_burst_view *v, const float *dy, int64_t nl, int L,
-			   float *ncc)
+static void correlate_lags(const struct tg_burst *b, const struct tg_burst_view *v,
+			   const float *dy, int64_t nl, float *ncc)
 {
-	const float *tmpl = v->tmpl;
+	const int L = b->tmpl_len;
 	double yy = 0.0;
-	int64_t d;
-	int i;
 
-	for (i = 0; i < L; i++)
+	tg_xcorr_run(&b->xc, v->spec, dy, nl, ncc);
+	for (int i = 0; i < L; i++)
 		yy += (double)dy[i] * dy[i];
-	for (d = 0; d < nl; d++) {
-		const float *y = dy + d;
-		float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-		double ty;
-
-		/* four partial sums: the hot loop (~3 M multiply-adds a scan),
-		 * kept in float so that it pipelines */
-		for (i = 0; i + 3 < L; i += 4) {
-			a0 += y[i] * tmpl[i];
-			a1 += y[i + 1] * tmpl[i + 1];
-			a2 += y[i + 2] * tmpl[i + 2];
-			a3 += y[i + 3] * tmpl[i + 3];
-		}
-		for (; i < L; i++)
-			a0 += y[i] * tmpl[i];
-		ty = (double)a0 + a1 + a2 + a3;
-		ncc[d] = yy > 1e-20 ? (float)(ty / sqrt(v->tt * yy)) : 0.0f;
-		yy += (double)y[L] * y[L] - (double)y[0] * y[0];
+	for (int64_t d = 0; d < nl; d++) {
+		ncc[d] = yy > 1e-20 ? (float)(ncc[d] / sqrt(v->tt * yy)) : 0.0f;
+		yy += (double)dy[d + L] * dy[d + L] - (double)dy[d] * dy[d];
 		if (yy < 0.0)
 			yy = 0.0;
 	}
@@ -225,7 +227,7 @@ static float best_lag(const struct tg_burst *b, const struct tg_burst_view *v, c
 	if (isfinite(min_gain_db) &&
 	    !holds_energy(b->dwork, to - from, L, v->tt * pow(10.0, min_gain_db / 10.0)))
 		return 0.0f;
-	correlate_lags(v, b->dwork, to - from, L, b->ncc);
+	correlate_lags(b, v, b->dwork, to - from, b->ncc);
 	for (d = 0; d < to - from; d++)
 		if (best < 0 || b->ncc[d] > b->ncc[best])
 			best = d;
@@ -336,6 +338,7 @@ static void copy_views(const struct tg_burst *b, struct tg_burst_view *dst,
 		memcpy(dst[v].filt, src[v].filt, sizeof(dst[v].filt));
 		dst[v].order = src[v].order;
 		memcpy(dst[v].tmpl, src[v].tmpl, (size_t)b->tmpl_len * sizeof(float));
+		memcpy(dst[v].spec, src[v].spec, (size_t)tg_xcorr_spec_len(&b->xc) * sizeof(float));
 		dst[v].tt = src[v].tt;
 	}
 }
@@ -446,7 +449,7 @@ static void scan(struct tg_burst *b, const struct tg_burst_view *v, const float 
 	if (tt <= 0.0)
 		return;
 	filter_view(v, work, w0, from, nl + L, dy);
-	correlate_lags(v, dy, nl, L, b->ncc);
+	correlate_lags(b, v, dy, nl, b->ncc);
 	/* robust level of chance correlation in this scan */
 	scratch = b->ncc + nl;
 	for (d = 0; d < nl; d++)
@@ -607,6 +610,7 @@ void tg_burst_shot(struct tg_burst *b, const float *work, int64_t w0, int64_t w1
 			v[k].tt = 0.0;
 			for (int c = 0; c < b->tmpl_len; c++)
 				v[k].tt += (double)v[k].tmpl[c] * v[k].tmpl[c];
+			tg_xcorr_template(&b->xc, v[k].tmpl, v[k].spec);
 		}
 		bank_add(b, work, w0, w1, onset, confirmed);
 		b->leader = ev;

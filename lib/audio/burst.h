@@ -33,6 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audio/xcorr.h"
+
 #define TG_BURST_TEMPLATE_MS 15.0 /* first part of a shot compared with later events */
 #define TG_BURST_CHAIN_MS 450.0   /* reverberation and echoes of a shot last this long */
 #define TG_BURST_SCAN_MS 450.0    /* a chain is scanned this far past its latest shot */
@@ -51,6 +53,7 @@ struct tg_burst_view {
 	float filt[TG_BURST_ORDER + 1];
 	int order;
 	float *tmpl;
+	float *spec;               /* ... its spectrum, for the FFT correlator */
 	double tt;                 /* the template's energy */
 };
 
@@ -81,6 +84,7 @@ struct tg_burst {
 	int nbank, bank_current;
 	int fresh;                 /* the entry the latest shot made a confirmed recording
 	                            * the bank did not hold as one (-1: none), for looking back */
+	struct tg_xcorr xc;        /* the matched filter's correlator */
 	float *ncc;                /* one scan's correlation, per lag (and a scratch copy) */
 	float *dwork;              /* the scanned window through a view's filter */
 	size_t ncc_cap;

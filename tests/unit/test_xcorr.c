@@ -1,0 +1,123 @@
+/* test_xcorr.c - the FFT correlator against the direct sum (audio/xcorr.h). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include "audio_util.h"
+#include "audio/xcorr.h"
+
+/*
+ * Template t (L) against y at nl lags, both by the correlator and directly
+ * in double.  Returns the worst error of a lag relative to the norms of
+ * the template and of the window it met (the normalised correlation's
+ * error), over the windows no more than floor_db below y's loudest.
+ */
+static double worst_ncc_error(const struct tg_xcorr *x, const float *t, const float *y,
+			      int64_t nl, double floor_db)
+{
+	float *spec = malloc(sizeof(float) * (size_t)tg_xcorr_spec_len(x));
+	float *got = malloc(sizeof(float) * (size_t)nl);
+	double tt = 0.0, top = 0.0, worst = 0.0;
+	double *yy = malloc(sizeof(double) * (size_t)nl);
+
+	if (!spec || !got || !yy) {
+		free(spec);
+		free(got);
+		free(yy);
+		return INFINITY;
+	}
+	for (int i = 0; i < x->L; i++)
+		tt += (double)t[i] * t[i];
+	tg_xcorr_template(x, t, spec);
+	tg_xcorr_run(x, spec, y, nl, got);
+	for (int64_t d = 0; d < nl; d++) {
+		yy[d] = 0.0;
+		for (int i = 0; i < x->L; i++)
+			yy[d] += (double)y[d + i] * y[d + i];
+		if (yy[d] > top)
+			top = yy[d];
+	}
+	for (int64_t d = 0; d < nl; d++) {
+		double want = 0.0, e;
+
+		if (yy[d] < top * pow(10.0, -floor_db / 10.0))
+			continue;
+		for (int i = 0; i < x->L; i++)
+			want += (double)t[i] * y[d + i];
+		e = fabs(got[d] - want) / sqrt(tt * yy[d]);
+		if (e > worst)
+			worst = e;
+	}
+	free(spec);
+	free(got);
+	free(yy);
+	return worst;
+}
+
+/* A decaying noise burst (a shot's tail: 60 dB down over the signal) after
+ * a leading 0.1 s of low noise, and a template cut from it. */
+static void make_signal(float *y, int64_t n, uint64_t seed)
+{
+	for (int64_t i = 0; i < n; i++) {
+		double g = i < n / 10 ? 1e-3 : pow(10.0, -3.0 * (double)(i - n / 10) / (double)n);
+
+		y[i] = (float)(g * tg_test_gauss(&seed));
+	}
+}
+
+static void test_against_direct(void)
+{
+	const int L = 360;   /* the burst template: 15 ms at 24 kHz */
+	const int64_t lags[] = { 1, 100, 961, 1689, 1690, 3378, 10800 };
+	struct tg_xcorr x;
+	float *y = malloc(sizeof(float) * (10800 + L));
+	float t[360];
+
+	if (!y)
+		return;
+	CHECK_INT(tg_xcorr_init(&x, L, 961), 0);
+	CHECK_INT(x.n, 2048);
+	make_signal(y, 10800 + L, 7);
+	for (int i = 0; i < L; i++)
+		t[i] = y[1080 + i];
+	for (size_t k = 0; k < sizeof(lags) / sizeof(lags[0]); k++) {
+		/* every window within 60 dB of the loudest: 1e-3 of its correlation */
+		CHECK(worst_ncc_error(&x, t, y, lags[k], 60.0) < 1e-3);
+		/* within 20 dB: far better */
+		CHECK(worst_ncc_error(&x, t, y, lags[k], 20.0) < 1e-5);
+	}
+	/* the template matches itself exactly where it was cut */
+	{
+		float spec[2050], got[2000];
+		double tt = 0.0;
+
+		tg_xcorr_template(&x, t, spec);
+		tg_xcorr_run(&x, spec, y, 2000, got);
+		for (int i = 0; i < L; i++)
+			tt += (double)t[i] * t[i];
+		CHECK_NEAR(got[1080], tt, 1e-5 * tt);
+		for (int d = 0; d < 2000; d++)
+			CHECK(d == 1080 || got[d] < got[1080]);
+	}
+	tg_xcorr_release(&x);
+	tg_xcorr_release(&x);   /* twice is harmless */
+	free(y);
+}
+
+static void test_bad_sizes(void)
+{
+	struct tg_xcorr x;
+
+	CHECK(tg_xcorr_init(&x, 0, 10) < 0);
+	CHECK(tg_xcorr_init(&x, 10, 0) < 0);
+	CHECK_INT(tg_xcorr_init(&x, 1, 1), 0);
+	CHECK_INT(x.n, 64);
+	tg_xcorr_release(&x);
+}
+
+int main(void)
+{
+	RUN(test_against_direct);
+	RUN(test_bad_sizes);
+	return TEST_END();
+}
