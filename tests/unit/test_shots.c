@@ -130,10 +130,13 @@ static void debug_clip(const char *name, const struct tg_shots_result *r, const 
 		if (fabs(bd) > 0.3 && e->cls != TG_SHOT_GUNSHOT)
 			continue;
 		printf("DBG %s t=%.3f d=%+.0fms %s sc=%.1f str=%.1f tail=%.1f dec=%.0f lf=%.1f hf=%.1f "
-		       "cen=%.0f w=%.2f vhf=%.1f jump=%.1f ncc=%.2f g=%.1f hp=%.2f pk=%.1f%s\n",
+		       "cen=%.0f w=%.2f vhf=%.1f jump=%.1f ncc=%.2f g=%.1f hp=%.2f pk=%.1f "
+		       "b=%s lg=%.2f cl=%.2f cf=%.2f%s\n",
 		       name, e->time_s, bd * 1000, tg_shots_class_name(e->cls), e->score, e->strength,
 		       e->tail_db, e->decay_ms, e->lf_db, e->hf_db, e->centroid_hz, e->width,
 		       e->vhf_db, e->jump_db, e->repeat_ncc, e->repeat_gain_db, e->harmonicity, e->peak_dbfs,
+		       e->cls == TG_SHOT_GUNSHOT ? tg_shots_basis_name(e->basis) : "-", e->logit,
+		       e->chain_logit, e->confidence,
 		       fabs(bd) <= TOL ? (e->cls == TG_SHOT_GUNSHOT ? " TP" : " MISS") :
 		       (e->cls == TG_SHOT_GUNSHOT ? " FP" : ""));
 	}
