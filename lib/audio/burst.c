@@ -165,30 +165,6 @@ static double dot_template(const struct tg_burst_view *v, const float *y, int L)
 	return ty;
 }
 
-/*
- * The normalised correlation of the template with dy at lags [0, nl)
- * (dy holds nl + L samples), into ncc: the matched filter both the scan
- * and the in-chain test use.  The dot products come from the FFT
- * correlator (a scan is ~4 M multiply-adds done directly), the window's
- * energy from a running sum.
- */
-static void correlate_lags(const struct tg_burst *b, const struct tg_burst_view *v,
-			   const float *dy, int64_t nl, float *ncc)
-{
-	const int L = b->tmpl_len;
-	double yy = 0.0;
-
-	tg_xcorr_run(&b->xc, v->spec, dy, nl, ncc);
-	for (int i = 0; i < L; i++)
-		yy += (double)dy[i] * dy[i];
-	for (int64_t d = 0; d < nl; d++) {
-		ncc[d] = yy > 1e-20 ? (float)(ncc[d] / sqrt(v->tt * yy)) : 0.0f;
-		yy += (double)dy[d + L] * dy[d + L] - (double)dy[d] * dy[d];
-		if (yy < 0.0)
-			yy = 0.0;
-	}
-}
-
 /* Does some window of L samples of y[0, n + L) hold at least e of energy? */
 static int holds_energy(const float *y, int64_t n, int L, double e)
 {
@@ -227,7 +203,7 @@ static float best_lag(const struct tg_burst *b, const struct tg_burst_view *v, c
 	if (isfinite(min_gain_db) &&
 	    !holds_energy(b->dwork, to - from, L, v->tt * pow(10.0, min_gain_db / 10.0)))
 		return 0.0f;
-	correlate_lags(b, v, b->dwork, to - from, b->ncc);
+	tg_xcorr_ncc(&b->xc, v->spec, v->tt, b->dwork, to - from, b->ncc);
 	for (d = 0; d < to - from; d++)
 		if (best < 0 || b->ncc[d] > b->ncc[best])
 			best = d;
@@ -449,7 +425,7 @@ static void scan(struct tg_burst *b, const struct tg_burst_view *v, const float 
 	if (tt <= 0.0)
 		return;
 	filter_view(v, work, w0, from, nl + L, dy);
-	correlate_lags(b, v, dy, nl, b->ncc);
+	tg_xcorr_ncc(&b->xc, v->spec, tt, dy, nl, b->ncc);   /* the matched filter */
 	/* robust level of chance correlation in this scan */
 	scratch = b->ncc + nl;
 	for (d = 0; d < nl; d++)

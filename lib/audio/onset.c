@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include <libavutil/mem.h>
-#include <libavutil/tx.h>
 
 #include "util/error.h"
 #include "util/select.h"
@@ -27,7 +26,6 @@
 
 int tg_onset_init(struct tg_onset *o, int rate)
 {
-	float scale = 1.0f;
 	double fmax, binhz, flo = 100.0;
 	int n = 64, nb = 20, prev_edge = 1, k;
 
@@ -44,7 +42,7 @@ int tg_onset_init(struct tg_onset *o, int rate)
 	o->spec = av_malloc(sizeof(float) * (n + 2));
 	if (!o->win || !o->in || !o->spec)
 		goto nomem;
-	if (av_tx_init(&o->tx, (av_tx_fn *)&o->txfn, AV_TX_FLOAT_RDFT, 0, n, &scale, 0) < 0)
+	if (tg_rfft_init(&o->fft, n, 0.0f, "onset") < 0)
 		goto nomem;
 	for (k = 0; k < n; k++)
 		o->win[k] = (float)(0.5 - 0.5 * cos(2.0 * M_PI * (k + 0.5) / n));
@@ -75,7 +73,7 @@ void tg_onset_release(struct tg_onset *o)
 {
 	if (!o)
 		return;
-	av_tx_uninit(&o->tx);
+	tg_rfft_release(&o->fft);
 	av_freep(&o->win);
 	av_freep(&o->in);
 	av_freep(&o->spec);
@@ -148,13 +146,12 @@ static uint32_t track_carried(struct tg_onset *o, const float *raw, float gate)
 /* The frame's band levels (dB, before the gate) into raw; returns the loudest. */
 static float band_levels(struct tg_onset *o, const float *frame, float *raw)
 {
-	av_tx_fn fn = (av_tx_fn)o->txfn;
 	float norm = 1.0f / ((float)o->n * (float)o->n), loudest = -1e30f;
 	int k, b;
 
 	for (k = 0; k < o->n; k++)
 		o->in[k] = frame[k] * o->win[k];
-	fn(o->tx, o->spec, o->in, sizeof(float));
+	tg_rfft_forward(&o->fft, o->in, o->spec);
 
 	for (b = 0; b < o->nbands; b++) {
 		float p = 0.0f;

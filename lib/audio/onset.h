@@ -62,6 +62,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audio/rfft.h"
+
 #define TG_ONSET_MAXBANDS 24
 #define TG_ONSET_THRESHOLD_DB 2.0f   /* candidate strength, dB above usual rise */
 
@@ -86,8 +88,7 @@ struct tg_onset {
 	float *win;   /* n */
 	float *in;    /* n */
 	float *spec;  /* (n/2+1) complex */
-	struct AVTXContext *tx;
-	void *txfn;
+	struct tg_rfft fft;
 };
 
 /* One analysed frame. */

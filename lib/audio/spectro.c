@@ -5,13 +5,11 @@
 #include <string.h>
 
 #include <libavutil/mem.h>
-#include <libavutil/tx.h>
 
 #include "util/error.h"
 
 int tg_spectro_init(struct tg_spectro *s, int rate)
 {
-	float scale = 1.0f;
 	int n = 64;
 
 	memset(s, 0, sizeof(*s));
@@ -33,7 +31,7 @@ int tg_spectro_init(struct tg_spectro *s, int rate)
 	s->in = av_malloc(sizeof(float) * (size_t)n);
 	s->spec = av_malloc(sizeof(float) * (size_t)(n + 2));
 	if (!s->power || !s->wmin || !s->wmax || !s->buf || !s->win || !s->in || !s->spec ||
-	    av_tx_init(&s->tx, (av_tx_fn *)&s->txfn, AV_TX_FLOAT_RDFT, 0, n, &scale, 0) < 0) {
+	    tg_rfft_init(&s->fft, n, 0.0f, "spectrogram") < 0) {
 		tg_spectro_release(s);
 		return tg_error(TG_ENOMEM, "spectrogram: out of memory");
 	}
@@ -46,7 +44,7 @@ void tg_spectro_release(struct tg_spectro *s)
 {
 	if (!s)
 		return;
-	av_tx_uninit(&s->tx);
+	tg_rfft_release(&s->fft);
 	av_freep(&s->power);
 	av_freep(&s->wmin);
 	av_freep(&s->wmax);
@@ -82,7 +80,6 @@ static void halve(struct tg_spectro *s)
 /* One hop of new samples is in buf's last hop: analyse the frame. */
 static void frame(struct tg_spectro *s)
 {
-	av_tx_fn fn = (av_tx_fn)s->txfn;
 	const int R = TG_SPECTRO_ROWS, per = (s->n / 2) / R;
 	const float norm = 1.0f / ((float)s->n * (float)s->n);
 	float *col, lo = 0.0f, hi = 0.0f;
@@ -99,9 +96,7 @@ static void frame(struct tg_spectro *s)
 	col = s->power + (size_t)(s->ncols - 1) * R;
 	for (k = 0; k < s->n; k++)
 		s->in[k] = s->buf[k] * s->win[k];
-	memset(s->spec, 0, sizeof(float) * (size_t)(s->n + 2));
-	fn(s->tx, s->spec, s->in, sizeof(float));
-	s->spec[s->n + 1] = 0.0f;	/* Nyquist has no imaginary part */
+	tg_rfft_forward(&s->fft, s->in, s->spec);
 	for (int r = 0; r < R; r++) {
 		float p = 0.0f;
 		for (k = r * per + 1; k <= (r + 1) * per; k++)

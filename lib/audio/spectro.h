@@ -15,6 +15,8 @@
 
 #include <stddef.h>
 
+#include "audio/rfft.h"
+
 #define TG_SPECTRO_MAXCOLS 2048
 #define TG_SPECTRO_ROWS 128
 
@@ -35,8 +37,7 @@ struct tg_spectro {
 	float *buf;		/* n samples of history */
 	size_t inbuf;
 	float *win, *in, *spec;
-	struct AVTXContext *tx;
-	void *txfn;
+	struct tg_rfft fft;
 };
 
 int tg_spectro_init(struct tg_spectro *s, int rate);

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include <libavutil/mem.h>
-#include <libavutil/tx.h>
 
+#include "audio/rfft.h"
 #include "util/error.h"
 
 #define ENV_RATE 100          /* envelope frames per second */
@@ -22,16 +22,14 @@
 
 struct fft {
 	int n;
-	AVTXContext *fwd, *inv;
-	av_tx_fn ffwd, finv;
+	struct tg_rfft t;
 	float *x, *y;          /* n + 2 floats each */
 	float *fa, *fb;        /* spectra, n + 2 floats each */
 };
 
 static void fft_free(struct fft *f)
 {
-	av_tx_uninit(&f->fwd);
-	av_tx_uninit(&f->inv);
+	tg_rfft_release(&f->t);
 	av_freep(&f->x);
 	av_freep(&f->y);
 	av_freep(&f->fa);
@@ -40,7 +38,7 @@ static void fft_free(struct fft *f)
 
 static int fft_init(struct fft *f, int n)
 {
-	float one = 1.0f, inv = 1.0f / (float)n;
+	int ret;
 
 	memset(f, 0, sizeof(*f));
 	f->n = n;
@@ -48,13 +46,13 @@ static int fft_init(struct fft *f, int n)
 	f->y = av_malloc(sizeof(float) * (size_t)(n + 2));
 	f->fa = av_malloc(sizeof(float) * (size_t)(n + 2));
 	f->fb = av_malloc(sizeof(float) * (size_t)(n + 2));
-	if (!f->x || !f->y || !f->fa || !f->fb ||
-	    av_tx_init(&f->fwd, &f->ffwd, AV_TX_FLOAT_RDFT, 0, n, &one, 0) < 0 ||
-	    av_tx_init(&f->inv, &f->finv, AV_TX_FLOAT_RDFT, 1, n, &inv, 0) < 0) {
+	if (!f->x || !f->y || !f->fa || !f->fb) {
 		fft_free(f);
 		return tg_error(TG_ENOMEM, "sync: out of memory");
 	}
-	return 0;
+	if ((ret = tg_rfft_init(&f->t, n, 1.0f / (float)n, "sync")) < 0)
+		fft_free(f);
+	return ret;
 }
 
 static int pow2_at_least(size_t v)
@@ -78,17 +76,10 @@ static void gcc_phat(struct fft *f, const float *a, size_t na, const float *b, s
 
 	memset(f->x, 0, sizeof(float) * (size_t)(f->n + 2));
 	memcpy(f->x, a, sizeof(float) * na);
-	/* this libavutil's real FFT leaves the imaginary parts of the DC and
-	 * Nyquist bins unwritten: clear the outputs so they are 0, not heap
-	 * garbage that made results depend on earlier allocations */
-	memset(f->fa, 0, sizeof(float) * (size_t)(f->n + 2));
-	memset(f->fb, 0, sizeof(float) * (size_t)(f->n + 2));
-	f->ffwd(f->fwd, f->fa, f->x, sizeof(float));
+	tg_rfft_forward(&f->t, f->x, f->fa);
 	memset(f->x, 0, sizeof(float) * (size_t)(f->n + 2));
 	memcpy(f->x, b, sizeof(float) * nb);
-	f->ffwd(f->fwd, f->fb, f->x, sizeof(float));
-	f->fa[1] = f->fb[1] = 0.0f;
-	f->fa[f->n + 1] = f->fb[f->n + 1] = 0.0f;
+	tg_rfft_forward(&f->t, f->x, f->fb);
 	for (k = 0; k <= half; k++) {
 		float ar = f->fa[2 * k], ai = f->fa[2 * k + 1];
 		float br = f->fb[2 * k], bi = f->fb[2 * k + 1];
@@ -103,7 +94,7 @@ static void gcc_phat(struct fft *f, const float *a, size_t na, const float *b, s
 			f->fa[2 * k + 1] = im / m;
 		}
 	}
-	f->finv(f->inv, f->y, f->fa, sizeof(AVComplexFloat));
+	tg_rfft_inverse(&f->t, f->fa, f->y);
 }
 
 /* Onset envelope: positive change of log energy per 10 ms frame, mean removed. */

@@ -1,6 +1,7 @@
 /* xcorr.c - template correlation by overlap-save FFT; see xcorr.h. */
 #include "audio/xcorr.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <libavutil/mem.h>
@@ -9,45 +10,36 @@
 
 int tg_xcorr_init(struct tg_xcorr *x, int L, int min_lags)
 {
-	float one = 1.0f;
-	int n = 64;
+	int n = 64, ret;
 
 	memset(x, 0, sizeof(*x));
 	if (L < 1 || min_lags < 1)
 		return tg_error(TG_EINVAL, "xcorr: template of %d samples, %d lags", L, min_lags);
-	while (n < L - 1 + min_lags)
+	while (n < L - 1 + min_lags && n < (1 << 26))
 		n *= 2;
+	if (n < L - 1 + min_lags)
+		return tg_error(TG_EINVAL, "xcorr: template of %d samples, %d lags", L, min_lags);
 	x->n = n;
 	x->L = L;
 	x->in = av_malloc(sizeof(float) * (size_t)(n + 2));
 	x->freq = av_malloc(sizeof(float) * (size_t)(n + 2));
 	x->out = av_malloc(sizeof(float) * (size_t)(n + 2));
-	/* both directions unscaled: the template's spectrum carries the 1/n */
-	if (!x->in || !x->freq || !x->out ||
-	    av_tx_init(&x->fwd, &x->ffwd, AV_TX_FLOAT_RDFT, 0, n, &one, 0) < 0 ||
-	    av_tx_init(&x->inv, &x->finv, AV_TX_FLOAT_RDFT, 1, n, &one, 0) < 0) {
+	if (!x->in || !x->freq || !x->out) {
 		tg_xcorr_release(x);
-		return tg_error(TG_ENOMEM, "shots: out of memory");
+		return tg_error(TG_ENOMEM, "correlator: out of memory");
 	}
-	return 0;
+	/* both directions unscaled: the template's spectrum carries the 1/n */
+	if ((ret = tg_rfft_init(&x->fft, n, 1.0f, "correlator")) < 0)
+		tg_xcorr_release(x);
+	return ret;
 }
 
 void tg_xcorr_release(struct tg_xcorr *x)
 {
-	av_tx_uninit(&x->fwd);
-	av_tx_uninit(&x->inv);
+	tg_rfft_release(&x->fft);
 	av_freep(&x->in);
 	av_freep(&x->freq);
 	av_freep(&x->out);
-}
-
-/* x->in's spectrum into x->freq, the DC and Nyquist bins' imaginary parts
- * 0 (this libavutil's real FFT leaves them unwritten) */
-static void forward(const struct tg_xcorr *x)
-{
-	x->ffwd(x->fwd, x->freq, x->in, sizeof(float));
-	x->freq[1] = 0.0f;
-	x->freq[x->n + 1] = 0.0f;
 }
 
 void tg_xcorr_template(const struct tg_xcorr *x, const float *t, float *spec)
@@ -56,7 +48,7 @@ void tg_xcorr_template(const struct tg_xcorr *x, const float *t, float *spec)
 
 	memset(x->in, 0, sizeof(float) * (size_t)(x->n + 2));
 	memcpy(x->in, t, sizeof(float) * (size_t)x->L);
-	forward(x);
+	tg_rfft_forward(&x->fft, x->in, x->freq);
 	/* conjugated, so that the product with a block's spectrum is the
 	 * correlation's (not the convolution's) */
 	for (int k = 0; k <= x->n / 2; k++) {
@@ -77,7 +69,7 @@ void tg_xcorr_run(const struct tg_xcorr *x, const float *spec, const float *y, i
 
 		memcpy(x->in, y + pos, sizeof(float) * (size_t)m);
 		memset(x->in + m, 0, sizeof(float) * (size_t)(x->n + 2 - m));
-		forward(x);
+		tg_rfft_forward(&x->fft, x->in, x->freq);
 		for (int k = 0; k <= x->n / 2; k++) {
 			float ar = spec[2 * k], ai = spec[2 * k + 1];
 			float br = x->freq[2 * k], bi = x->freq[2 * k + 1];
@@ -85,7 +77,61 @@ void tg_xcorr_run(const struct tg_xcorr *x, const float *spec, const float *y, i
 			x->freq[2 * k] = ar * br - ai * bi;
 			x->freq[2 * k + 1] = ar * bi + ai * br;
 		}
-		x->finv(x->inv, x->out, x->freq, sizeof(AVComplexFloat));
+		tg_rfft_inverse(&x->fft, x->freq, x->out);
 		memcpy(out + pos, x->out, sizeof(float) * (size_t)keep);
+	}
+}
+
+/* the window energies |y[d, d + L)|^2, d in [0, nl), one after another */
+struct window_energy {
+	const float *y;
+	int L;
+	int64_t d;
+	double yy;
+};
+
+static void energy_start(struct window_energy *w, const float *y, int L)
+{
+	w->y = y;
+	w->L = L;
+	w->d = 0;
+	w->yy = 0.0;
+	for (int i = 0; i < L; i++)
+		w->yy += (double)y[i] * y[i];
+}
+
+/* the current window's energy, then on to the next (y[d + L] is read
+ * only when there is a next window) */
+static double energy_next(struct window_energy *w, int64_t nl)
+{
+	double e = w->yy > 0.0 ? w->yy : 0.0;   /* the running sum's rounding */
+
+	if (++w->d < nl)
+		w->yy += (double)w->y[w->d + w->L - 1] * w->y[w->d + w->L - 1] -
+			 (double)w->y[w->d - 1] * w->y[w->d - 1];
+	return e;
+}
+
+void tg_xcorr_ncc(const struct tg_xcorr *x, const float *spec, double tt, const float *y,
+		  int64_t nl, float *out)
+{
+	struct window_energy w;
+	double top = 0.0, floor_e;
+
+	tg_xcorr_run(x, spec, y, nl, out);
+	energy_start(&w, y, x->L);
+	for (int64_t d = 0; d < nl; d++) {
+		double e = energy_next(&w, nl);
+
+		if (e > top)
+			top = e;
+	}
+	floor_e = top * 1e-8 > 1e-20 ? top * 1e-8 : 1e-20;   /* 80 dB under the loudest */
+	energy_start(&w, y, x->L);
+	for (int64_t d = 0; d < nl; d++) {
+		double e = energy_next(&w, nl), c;
+
+		c = e > floor_e && tt > 0.0 ? out[d] / sqrt(tt * e) : 0.0;
+		out[d] = (float)(c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c);
 	}
 }

@@ -1,28 +1,35 @@
 /*
- * xcorr.h - a short template's dot product with a signal at every lag, by FFT.
+ * xcorr.h - a short template's correlation with a signal at every lag, by FFT.
  *
  * The burst matcher (burst.c) slides a 15 ms template along up to 450 ms
- * of signal, for every chain, bank entry and kept event: done directly
- * that was 40-45 % of the shot analysis.  Here it is overlap-save: the
- * template's spectrum is computed once (tg_xcorr_template()), and each
- * block of n samples costs one real FFT, a product and one inverse FFT
- * (libavutil av_tx), giving n - L + 1 lags.  Single precision: the
- * rounding is relative to the block's energy, about 1e-6 of it, which is
- * far below the correlations the matcher's thresholds compare (0.3-0.9)
- * for any window within 60 dB of the loudest in its block.
+ * of signal, for every chain, bank entry and kept event; done directly
+ * that was the largest part of the shot analysis (docs/performance.md).
+ * Here it is overlap-save: the template's spectrum is computed once
+ * (tg_xcorr_template()), and each block of n samples costs one real FFT,
+ * a product and one inverse FFT (libavutil av_tx), giving n - L + 1 lags.
+ *
+ * Single precision: a lag's rounding error is about 1e-7 of the
+ * template's norm times the norm of its whole block, not of its own
+ * window.  A window far quieter than the loudest near it (digital
+ * silence after a blast) would divide that error by its own tiny energy,
+ * so tg_xcorr_ncc() calls a window 80 dB or more under the loudest of the
+ * run uncorrelated (0): there the error could reach 0.01 of a
+ * correlation, and nothing there is at a shot's level anyway.
+ *
+ * The scratch buffers live in the struct: one correlator serves one
+ * thread, and the functions that take it const still write them.
  */
 #ifndef TG_AUDIO_XCORR_H
 #define TG_AUDIO_XCORR_H
 
 #include <stdint.h>
 
-#include <libavutil/tx.h>
+#include "audio/rfft.h"
 
 struct tg_xcorr {
 	int n;                 /* FFT size */
 	int L;                 /* template length */
-	AVTXContext *fwd, *inv;
-	av_tx_fn ffwd, finv;
+	struct tg_rfft fft;
 	float *in, *freq, *out; /* one block's samples, spectrum, lags (n + 2 floats each) */
 };
 
@@ -45,5 +52,11 @@ void tg_xcorr_template(const struct tg_xcorr *x, const float *t, float *spec);
  * spectrum and y holds nl + L - 1 samples. */
 void tg_xcorr_run(const struct tg_xcorr *x, const float *spec, const float *y, int64_t nl,
 		  float *out);
+
+/* The normalised correlation: out[d] = sum_i t[i] y[d + i] / sqrt(tt *
+ * |y[d, d + L)|^2), in [-1, 1], where tt is t's energy (> 0); 0 for a
+ * window with no energy or 80 dB or more under the run's loudest. */
+void tg_xcorr_ncc(const struct tg_xcorr *x, const float *spec, double tt, const float *y,
+		  int64_t nl, float *out);
 
 #endif

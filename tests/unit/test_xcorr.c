@@ -70,14 +70,16 @@ static void test_against_direct(void)
 	const int L = 360;   /* the burst template: 15 ms at 24 kHz */
 	const int64_t lags[] = { 1, 100, 961, 1689, 1690, 3378, 10800 };
 	struct tg_xcorr x;
-	float *y = malloc(sizeof(float) * (10800 + L));
+	/* exactly what the longest run reads (nl + L - 1), so that ASan sees
+	 * a read past it */
+	float *y = malloc(sizeof(float) * (10800 + L - 1));
 	float t[360];
 
 	if (!y)
 		return;
 	CHECK_INT(tg_xcorr_init(&x, L, 961), 0);
 	CHECK_INT(x.n, 2048);
-	make_signal(y, 10800 + L, 7);
+	make_signal(y, 10800 + L - 1, 7);
 	for (int i = 0; i < L; i++)
 		t[i] = y[1080 + i];
 	for (size_t k = 0; k < sizeof(lags) / sizeof(lags[0]); k++) {
@@ -104,12 +106,73 @@ static void test_against_direct(void)
 	free(y);
 }
 
+/*
+ * The normalised correlation: the direct one where a window is within
+ * 60 dB of the loudest, never outside [-1, 1], and 0 in digital silence
+ * after a blast (where the FFT's rounding, relative to the blast, would
+ * otherwise be divided by next to nothing) and 80 dB under it.
+ */
+static void test_normalised(void)
+{
+	enum { L = 360, NL = 6000 };
+	struct tg_xcorr x;
+	float *y = calloc(NL + L - 1, sizeof(float)), *got = malloc(sizeof(float) * NL);
+	float *spec = NULL, t[L];
+	double tt = 0.0, worst = 0.0;
+	uint64_t seed = 11;
+	int outside = 0, silent_nonzero = 0;
+
+	CHECK_INT(tg_xcorr_init(&x, L, 961), 0);
+	spec = malloc(sizeof(float) * (size_t)tg_xcorr_spec_len(&x));
+	if (!y || !got || !spec) {
+		free(y);
+		free(got);
+		free(spec);
+		tg_xcorr_release(&x);
+		return;
+	}
+	/* a blast decaying 60 dB over 1,500 samples, exact zeros, then noise
+	 * 100 dB under it */
+	for (int i = 0; i < 1500; i++)
+		y[i] = (float)(pow(10.0, -3.0 * i / 1500.0) * tg_test_gauss(&seed));
+	for (int i = 4000; i < NL + L - 1; i++)
+		y[i] = (float)(1e-5 * tg_test_gauss(&seed));
+	for (int i = 0; i < L; i++) {
+		t[i] = y[100 + i];
+		tt += (double)t[i] * t[i];
+	}
+	tg_xcorr_template(&x, t, spec);
+	tg_xcorr_ncc(&x, spec, tt, y, NL, got);
+	for (int d = 0; d < NL; d++) {
+		double yy = 0.0, ty = 0.0;
+
+		for (int i = 0; i < L; i++) {
+			yy += (double)y[d + i] * y[d + i];
+			ty += (double)t[i] * y[d + i];
+		}
+		outside += got[d] < -1.0f || got[d] > 1.0f;
+		if (yy == 0.0 || d >= 4000)
+			silent_nonzero += got[d] != 0.0f;
+		else if (yy > 1e-6 * tt && fabs(got[d] - ty / sqrt(tt * yy)) > worst)
+			worst = fabs(got[d] - ty / sqrt(tt * yy));
+	}
+	CHECK_INT(outside, 0);
+	CHECK_INT(silent_nonzero, 0);
+	CHECK(worst < 1e-3);
+	CHECK_NEAR(got[100], 1.0, 1e-5);
+	free(y);
+	free(got);
+	free(spec);
+	tg_xcorr_release(&x);
+}
+
 static void test_bad_sizes(void)
 {
 	struct tg_xcorr x;
 
 	CHECK(tg_xcorr_init(&x, 0, 10) < 0);
 	CHECK(tg_xcorr_init(&x, 10, 0) < 0);
+	CHECK(tg_xcorr_init(&x, 1 << 27, 1) < 0);   /* no FFT that long */
 	CHECK_INT(tg_xcorr_init(&x, 1, 1), 0);
 	CHECK_INT(x.n, 64);
 	tg_xcorr_release(&x);
@@ -118,6 +181,7 @@ static void test_bad_sizes(void)
 int main(void)
 {
 	RUN(test_against_direct);
+	RUN(test_normalised);
 	RUN(test_bad_sizes);
 	return TEST_END();
 }
