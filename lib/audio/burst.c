@@ -165,18 +165,6 @@ static double dot_template(const struct tg_burst_view *v, const float *y, int L)
 	return ty;
 }
 
-/* Does some window of L samples of y[0, n + L) hold at least e of energy? */
-static int holds_energy(const float *y, int64_t n, int L, double e)
-{
-	double yy = 0.0;
-
-	for (int i = 0; i < L; i++)
-		yy += (double)y[i] * y[i];
-	for (int64_t d = 0; yy < e && d < n; d++)
-		yy += (double)y[d + L] * y[d + L] - (double)y[d] * y[d];
-	return yy >= e;
-}
-
 /*
  * The best lag of view v in [from, to): its correlation (0 if none), and
  * there the template's gain (dB) and the position (*at is left alone when
@@ -200,10 +188,9 @@ static float best_lag(const struct tg_burst *b, const struct tg_burst_view *v, c
 	if (to <= from || v->tt <= 0.0)
 		return 0.0f;
 	filter_view(v, work, w0, from, to - from + L, b->dwork);
-	if (isfinite(min_gain_db) &&
-	    !holds_energy(b->dwork, to - from, L, v->tt * pow(10.0, min_gain_db / 10.0)))
+	if (!tg_xcorr_ncc(&b->xc, v->spec, v->tt, b->dwork, to - from,
+			  isfinite(min_gain_db) ? v->tt * pow(10.0, min_gain_db / 10.0) : 0.0, b->ncc))
 		return 0.0f;
-	tg_xcorr_ncc(&b->xc, v->spec, v->tt, b->dwork, to - from, b->ncc);
 	for (d = 0; d < to - from; d++)
 		if (best < 0 || b->ncc[d] > b->ncc[best])
 			best = d;
@@ -425,7 +412,7 @@ static void scan(struct tg_burst *b, const struct tg_burst_view *v, const float 
 	if (tt <= 0.0)
 		return;
 	filter_view(v, work, w0, from, nl + L, dy);
-	tg_xcorr_ncc(&b->xc, v->spec, tt, dy, nl, b->ncc);   /* the matched filter */
+	tg_xcorr_ncc(&b->xc, v->spec, tt, dy, nl, 0.0, b->ncc);   /* the matched filter */
 	/* robust level of chance correlation in this scan */
 	scratch = b->ncc + nl;
 	for (d = 0; d < nl; d++)

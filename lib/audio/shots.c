@@ -398,6 +398,33 @@ static int may_look_back(const struct tg_shot_event *e)
 	return e->cls == TG_SHOT_IMPULSE && e->logit > TG_SHOT_HEARD_MIN_LOGIT && !lacks_hf(e);
 }
 
+/*
+ * e's confidence, fitted on the development half of the generated clips:
+ * what the chain model judged (a further shot, a repeat, or what it
+ * turned down) by its probability (for the repeats it tracks how often
+ * they are right far better than their correlation did: eighteenth
+ * round), a shot heard before and a repeat through the bank that the
+ * event model alone would not take by their correlation (Platt scaling;
+ * a shot heard looking back, looked_back, by its own), any other event by
+ * the event model's probability; see docs/audio.md for the reliability
+ * table.
+ */
+static void set_confidence(struct tg_shot_event *e, int looked_back)
+{
+	const float pg = logistic(e->logit), pc = logistic(e->chain_logit);
+
+	if (!isnan(e->chain_logit))
+		e->confidence = e->cls == TG_SHOT_GUNSHOT ? pc : 1.0f - pc;
+	else if (e->basis == TG_SHOT_BY_HEARD && looked_back)
+		e->confidence = logistic(CONF_HEARD_BACK_A * e->repeat_ncc + CONF_HEARD_BACK_B);
+	else if (e->basis == TG_SHOT_BY_HEARD)
+		e->confidence = logistic(CONF_HEARD_A * e->repeat_ncc + CONF_HEARD_B);
+	else if (e->cls == TG_SHOT_GUNSHOT && e->repeat_ncc > 0.0f && e->logit <= 0.0f)
+		e->confidence = logistic(CONF_NCC_A * e->repeat_ncc + CONF_NCC_B);
+	else
+		e->confidence = e->cls == TG_SHOT_GUNSHOT ? pg : 1.0f - pg;
+}
+
 /* An in-chain candidate is a shot of the burst, timed at its match (at): the new onset. */
 static int64_t take_repeat(struct tg_shots *s, struct tg_shot_event *e, int64_t at, float ncc,
 			   float gain)
@@ -724,26 +751,7 @@ static int measure(struct tg_shots *s, int64_t k, int64_t forced)
 			onset = decide_heard_before(s, &e, w0, w1, onset);
 		}
 	}
-	/* confidence, fitted on the development half of the generated clips:
-	 * what the chain model judged (a further shot, a repeat, or what it
-	 * turned down) by its probability (for the repeats it tracks how often
-	 * they are right far better than their correlation did: eighteenth
-	 * round), a shot heard before and a repeat through the bank that the
-	 * event model alone would not take by their correlation (Platt
-	 * scaling), any other event by the event model's probability; see
-	 * docs/audio.md for the reliability table */
-	{
-		float pg = logistic(e.logit), pc = logistic(e.chain_logit);
-
-		if (!isnan(e.chain_logit))
-			e.confidence = e.cls == TG_SHOT_GUNSHOT ? pc : 1.0f - pc;
-		else if (e.basis == TG_SHOT_BY_HEARD)
-			e.confidence = logistic(CONF_HEARD_A * e.repeat_ncc + CONF_HEARD_B);
-		else if (e.cls == TG_SHOT_GUNSHOT && e.repeat_ncc > 0.0f && e.logit <= 0.0f)
-			e.confidence = logistic(CONF_NCC_A * e.repeat_ncc + CONF_NCC_B);
-		else
-			e.confidence = e.cls == TG_SHOT_GUNSHOT ? pg : 1.0f - pg;
-	}
+	set_confidence(&e, 0);
 	if (e.cls == TG_SHOT_GUNSHOT) {
 		tg_burst_shot(&s->chain, s->work, w0, w1, onset, (int)s->nev,
 			      e.basis == TG_SHOT_BY_RHYTHM, e.basis != TG_SHOT_BY_HEARD);
@@ -1069,12 +1077,7 @@ static void retro_decide(struct tg_shots *s)
 		e->repeat_ncc = r->best;
 		e->repeat_gain_db = r->best_gain;
 		e->gap_ms = e->bank_ncc = e->bank_gain_db = e->chain_logit = NAN;
-		if (!r->in_chain)
-			e->confidence = logistic(CONF_HEARD_BACK_A * r->best + CONF_HEARD_BACK_B);
-		else if (e->logit <= 0.0f)
-			e->confidence = logistic(CONF_NCC_A * r->best + CONF_NCC_B);
-		else
-			e->confidence = logistic(e->logit);
+		set_confidence(e, 1);
 	}
 }
 

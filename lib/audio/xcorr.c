@@ -112,13 +112,12 @@ static double energy_next(struct window_energy *w, int64_t nl)
 	return e;
 }
 
-void tg_xcorr_ncc(const struct tg_xcorr *x, const float *spec, double tt, const float *y,
-		  int64_t nl, float *out)
+int tg_xcorr_ncc(const struct tg_xcorr *x, const float *spec, double tt, const float *y,
+		 int64_t nl, double min_energy, float *out)
 {
 	struct window_energy w;
 	double top = 0.0, floor_e;
 
-	tg_xcorr_run(x, spec, y, nl, out);
 	energy_start(&w, y, x->L);
 	for (int64_t d = 0; d < nl; d++) {
 		double e = energy_next(&w, nl);
@@ -126,6 +125,9 @@ void tg_xcorr_ncc(const struct tg_xcorr *x, const float *spec, double tt, const 
 		if (e > top)
 			top = e;
 	}
+	if (top < min_energy)
+		return 0;
+	tg_xcorr_run(x, spec, y, nl, out);
 	floor_e = top * 1e-8 > 1e-20 ? top * 1e-8 : 1e-20;   /* 80 dB under the loudest */
 	energy_start(&w, y, x->L);
 	for (int64_t d = 0; d < nl; d++) {
@@ -134,4 +136,5 @@ void tg_xcorr_ncc(const struct tg_xcorr *x, const float *spec, double tt, const 
 		c = e > floor_e && tt > 0.0 ? out[d] / sqrt(tt * e) : 0.0;
 		out[d] = (float)(c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c);
 	}
+	return 1;
 }

@@ -55,8 +55,11 @@ void tg_xcorr_run(const struct tg_xcorr *x, const float *spec, const float *y, i
 
 /* The normalised correlation: out[d] = sum_i t[i] y[d + i] / sqrt(tt *
  * |y[d, d + L)|^2), in [-1, 1], where tt is t's energy (> 0); 0 for a
- * window with no energy or 80 dB or more under the run's loudest. */
-void tg_xcorr_ncc(const struct tg_xcorr *x, const float *spec, double tt, const float *y,
-		  int64_t nl, float *out);
+ * window with no energy or 80 dB or more under the run's loudest.  Only
+ * when some window holds min_energy or more (1; else 0, out untouched):
+ * a caller that wants a match at a least level need not correlate a
+ * stretch too weak to reach it anywhere. */
+int tg_xcorr_ncc(const struct tg_xcorr *x, const float *spec, double tt, const float *y,
+		 int64_t nl, double min_energy, float *out);
 
 #endif

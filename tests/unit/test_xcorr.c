@@ -142,7 +142,11 @@ static void test_normalised(void)
 		tt += (double)t[i] * t[i];
 	}
 	tg_xcorr_template(&x, t, spec);
-	tg_xcorr_ncc(&x, spec, tt, y, NL, got);
+	/* a least level no window reaches: nothing correlated */
+	got[0] = 7.0f;
+	CHECK_INT(tg_xcorr_ncc(&x, spec, tt, y, NL, 1e6, got), 0);
+	CHECK(got[0] == 7.0f);
+	CHECK_INT(tg_xcorr_ncc(&x, spec, tt, y, NL, 0.0, got), 1);
 	for (int d = 0; d < NL; d++) {
 		double yy = 0.0, ty = 0.0;
 
